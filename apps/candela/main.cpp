@@ -1,0 +1,27 @@
+// The `candela` binary: one subcommand per component; each lives in its own library.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <exception>
+
+#include "edge/edge_command.hpp"
+#include "origin/origin_command.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"Candela: an open-source content delivery network"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "candela 0.1.0");
+
+  int exit_code = 0;
+  candela::edge::register_edge_command(app, exit_code);
+  candela::origin::register_origin_command(app, exit_code);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "candela: %s\n", e.what());
+    return 1;
+  }
+  return exit_code;
+}

@@ -1,0 +1,49 @@
+// Hop-by-hop field classification without allocation.
+#include "cache/hop_by_hop.hpp"
+
+namespace candela::cache {
+
+namespace {
+
+bool is_ows(char c) noexcept {
+  return c == ' ' || c == '\t';
+}
+
+std::string_view trim(std::string_view s) noexcept {
+  while (!s.empty() && is_ows(s.front()))
+    s.remove_prefix(1);
+  while (!s.empty() && is_ows(s.back()))
+    s.remove_suffix(1);
+  return s;
+}
+
+}  // namespace
+
+bool is_fixed_hop_by_hop(std::string_view name) noexcept {
+  for (std::string_view f :
+       {"Connection", "Keep-Alive", "Proxy-Connection", "TE", "Trailer", "Transfer-Encoding",
+        "Upgrade", "HTTP2-Settings", "Proxy-Authenticate", "Proxy-Authorization"}) {
+    if (http::iequals(name, f)) return true;
+  }
+  return false;
+}
+
+bool is_connection_option(const http::HeaderView& fields, std::string_view name) noexcept {
+  for (const auto& f : fields) {
+    if (!http::iequals(f.name, "Connection")) continue;
+    std::string_view list = f.value;
+    while (true) {
+      const auto comma = list.find(',');
+      if (http::iequals(trim(list.substr(0, comma)), name)) return true;
+      if (comma == std::string_view::npos) break;
+      list.remove_prefix(comma + 1);
+    }
+  }
+  return false;
+}
+
+bool is_hop_by_hop(const http::HeaderView& fields, std::string_view name) noexcept {
+  return is_fixed_hop_by_hop(name) || is_connection_option(fields, name);
+}
+
+}  // namespace candela::cache

@@ -1,0 +1,271 @@
+// Reads the edge configuration JSON and checks every value before the edge uses it.
+#include "edge/edge_config.hpp"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+namespace candela::edge {
+
+namespace {
+
+using nlohmann::json;
+
+// Collects problems with their JSON pointers so one run reports all of them.
+class Checker {
+ public:
+  void fail(const std::string& pointer, const std::string& message) {
+    errors_.push_back(pointer + ": " + message);
+  }
+  bool ok() const { return errors_.empty(); }
+  std::string message() const {
+    std::string out = "invalid edge configuration:";
+    for (const auto& e : errors_) out += "\n  " + e;
+    return out;
+  }
+
+  // Reads an optional member into `out` if present and of the right type.
+  template <typename T>
+  void read(const json& obj, const std::string& base, const char* key, T& out) {
+    auto it = obj.find(key);
+    if (it == obj.end()) return;
+    const std::string ptr = base + "/" + key;
+    try {
+      out = it->get<T>();
+    } catch (const json::exception&) {
+      fail(ptr, std::string("has the wrong type (expected ") + type_name<T>() + ")");
+    }
+  }
+
+  void read_ms(const json& obj, const std::string& base, const char* key,
+               std::chrono::milliseconds& out, std::int64_t max_ms = 3'600'000) {
+    std::int64_t ms = out.count();
+    read(obj, base, key, ms);
+    if (ms < 1 || ms > max_ms) {
+      fail(base + "/" + key, "must be between 1 and " + std::to_string(max_ms) + " milliseconds");
+      return;
+    }
+    out = std::chrono::milliseconds(ms);
+  }
+
+  template <typename T>
+  void read_range(const json& obj, const std::string& base, const char* key, T& out, T lo, T hi) {
+    T v = out;
+    read(obj, base, key, v);
+    if (v < lo || v > hi) {
+      fail(base + "/" + key, "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+      return;
+    }
+    out = v;
+  }
+
+ private:
+  template <typename T>
+  static const char* type_name() {
+    if constexpr (std::is_same_v<T, std::string>) return "a string";
+    if constexpr (std::is_same_v<T, bool>) return "true or false";
+    if constexpr (std::is_same_v<T, std::vector<std::string>>) return "an array of strings";
+    if constexpr (std::is_floating_point_v<T>) return "a number";
+    return "an integer";
+  }
+  std::vector<std::string> errors_;
+};
+
+bool valid_alias(std::string_view alias) {
+  if (alias.empty() || alias.size() > 255) return false;
+  for (char c : alias) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '.' || c == ':' || c == '[' || c == ']' || c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+void parse_origin(Checker& c, const json& j, const std::string& base, OriginConfig& o) {
+  if (!j.is_object()) {
+    c.fail(base, "must be an object with host, port and protocol");
+    return;
+  }
+  c.read(j, base, "host", o.host);
+  if (o.host.empty()) c.fail(base + "/host", "is required");
+  c.read(j, base, "protocol", o.protocol);
+  if (o.protocol != "http" && o.protocol != "https") {
+    c.fail(base + "/protocol", "must be \"http\" or \"https\"");
+  }
+  std::int64_t port = o.protocol == "https" ? 443 : 80;
+  c.read(j, base, "port", port);
+  if (port < 1 || port > 65535) {
+    c.fail(base + "/port", "must be between 1 and 65535");
+  } else {
+    o.port = static_cast<std::uint16_t>(port);
+  }
+  c.read(j, base, "web_root", o.web_root);
+  if (!o.web_root.empty() && (o.web_root.front() != '/' || o.web_root.back() == '/')) {
+    c.fail(base + "/web_root", "must start with '/' and not end with '/' (e.g. \"/media\")");
+  }
+  c.read(j, base, "host_header", o.host_header);
+  c.read_ms(j, base, "connect_timeout_ms", o.connect_timeout);
+  c.read_ms(j, base, "response_timeout_ms", o.response_timeout);
+  c.read_ms(j, base, "read_timeout_ms", o.read_timeout);
+}
+
+void parse_properties(Checker& c, const json& j, EdgeConfig& cfg) {
+  if (!j.is_array()) {
+    c.fail("/properties", "must be an array");
+    return;
+  }
+  std::set<std::string> ids, aliases;
+  for (std::size_t i = 0; i < j.size(); ++i) {
+    const std::string base = "/properties/" + std::to_string(i);
+    const json& pj = j[i];
+    if (!pj.is_object()) {
+      c.fail(base, "must be an object");
+      continue;
+    }
+    auto p = std::make_shared<Property>();
+    c.read(pj, base, "id", p->id);
+    if (p->id.empty()) c.fail(base + "/id", "is required");
+    if (!ids.insert(p->id).second) c.fail(base + "/id", "\"" + p->id + "\" is used twice");
+    c.read(pj, base, "service_id", p->service_id);
+    c.read(pj, base, "aliases", p->aliases);
+    if (p->aliases.empty()) c.fail(base + "/aliases", "needs at least one host name");
+    for (std::size_t a = 0; a < p->aliases.size(); ++a) {
+      std::string alias = p->aliases[a];
+      for (char& ch : alias) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      p->aliases[a] = alias;
+      const std::string ptr = base + "/aliases/" + std::to_string(a);
+      if (!valid_alias(alias)) c.fail(ptr, "\"" + alias + "\" is not a valid host name");
+      if (!aliases.insert(alias).second) {
+        c.fail(ptr, "\"" + alias + "\" belongs to another property already");
+      }
+    }
+    if (auto it = pj.find("origin"); it != pj.end()) {
+      parse_origin(c, *it, base + "/origin", p->origin);
+    } else {
+      c.fail(base + "/origin", "is required");
+    }
+    c.read_range<std::int64_t>(pj, base, "stale_while_revalidate_seconds",
+                               p->stale_while_revalidate_s, -1, 7 * 86400);
+    c.read_range<std::int64_t>(pj, base, "stale_if_error_seconds", p->stale_if_error_s, -1,
+                               7 * 86400);
+    cfg.properties.push_back(std::move(p));
+  }
+}
+
+}  // namespace
+
+bool split_host_port(std::string_view text, std::string& host, std::uint16_t& port) {
+  std::size_t colon;
+  if (!text.empty() && text.front() == '[') {
+    auto close = text.find(']');
+    if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') {
+      return false;
+    }
+    host = std::string(text.substr(1, close - 1));
+    colon = close + 1;
+  } else {
+    colon = text.rfind(':');
+    if (colon == std::string_view::npos || colon == 0) return false;
+    host = std::string(text.substr(0, colon));
+  }
+  auto digits = text.substr(colon + 1);
+  if (digits.empty() || digits.size() > 5) return false;
+  unsigned value = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + static_cast<unsigned>(c - '0');
+  }
+  if (value == 0 || value > 65535) return false;
+  port = static_cast<std::uint16_t>(value);
+  return true;
+}
+
+Result<EdgeConfig> parse_edge_config(std::string_view json_text) {
+  json j = json::parse(json_text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return Error{"invalid edge configuration: not valid JSON"};
+  if (!j.is_object()) return Error{"invalid edge configuration: the document must be an object"};
+
+  Checker c;
+  EdgeConfig cfg;
+  c.read(j, "", "edge_id", cfg.edge_id);
+  if (cfg.edge_id.empty()) c.fail("/edge_id", "must not be empty");
+  c.read(j, "", "listen", cfg.listen);
+  if (cfg.listen.empty()) c.fail("/listen", "needs at least one address");
+  for (std::size_t i = 0; i < cfg.listen.size(); ++i) {
+    std::string host;
+    std::uint16_t port = 0;
+    if (!split_host_port(cfg.listen[i], host, port)) {
+      c.fail("/listen/" + std::to_string(i), "\"" + cfg.listen[i] + "\" is not host:port");
+    }
+  }
+  c.read(j, "", "admin_listen", cfg.admin_listen);
+  if (!cfg.admin_listen.empty()) {
+    std::string host;
+    std::uint16_t port = 0;
+    if (!split_host_port(cfg.admin_listen, host, port)) c.fail("/admin_listen", "is not host:port");
+  }
+  c.read_range<unsigned>(j, "", "threads", cfg.threads, 0, 256);
+
+  if (auto it = j.find("cache"); it != j.end() && it->is_object()) {
+    auto& cs = cfg.cache;
+    c.read_range<std::uint64_t>(*it, "/cache", "ram_bytes", cs.ram_bytes, 1 << 20, 1ull << 40);
+    c.read_range<std::uint64_t>(*it, "/cache", "max_object_bytes", cs.max_object_bytes, 1,
+                                cs.ram_bytes);
+    c.read_range(*it, "/cache", "heuristic_fraction", cs.heuristic_fraction, 0.0, 1.0);
+    c.read_range<std::int64_t>(*it, "/cache", "heuristic_max_seconds", cs.heuristic_max_s, 0,
+                               365 * 86400);
+    c.read_range<std::int64_t>(*it, "/cache", "stale_while_revalidate_seconds",
+                               cs.stale_while_revalidate_s, 0, 7 * 86400);
+    c.read_range<std::int64_t>(*it, "/cache", "stale_if_error_seconds", cs.stale_if_error_s, 0,
+                               7 * 86400);
+  } else if (it != j.end()) {
+    c.fail("/cache", "must be an object");
+  }
+
+  if (auto it = j.find("limits"); it != j.end() && it->is_object()) {
+    auto& l = cfg.limits;
+    c.read_range<std::size_t>(*it, "/limits", "max_request_line", l.max_request_line, 256,
+                              1 << 20);
+    c.read_range<std::size_t>(*it, "/limits", "max_header_bytes", l.max_header_bytes, 1024,
+                              1 << 20);
+    c.read_range<std::size_t>(*it, "/limits", "max_header_count", l.max_header_count, 8, 1000);
+    c.read_range<std::uint64_t>(*it, "/limits", "max_body_bytes", l.max_body_bytes, 0, 1ull << 34);
+    c.read_ms(*it, "/limits", "header_timeout_ms", l.header_timeout);
+    c.read_ms(*it, "/limits", "idle_timeout_ms", l.idle_timeout);
+    c.read_ms(*it, "/limits", "send_timeout_ms", l.send_timeout);
+    c.read_range<std::size_t>(*it, "/limits", "max_connections", l.max_connections, 1, 1000000);
+    c.read_ms(*it, "/limits", "shutdown_grace_ms", l.shutdown_grace);
+  } else if (it != j.end()) {
+    c.fail("/limits", "must be an object");
+  }
+
+  if (auto it = j.find("access_log"); it != j.end() && it->is_object()) {
+    auto& a = cfg.access_log;
+    c.read(*it, "/access_log", "path", a.path);
+    c.read_range<std::uint64_t>(*it, "/access_log", "rotate_bytes", a.rotate_bytes, 4096,
+                                1ull << 40);
+    c.read(*it, "/access_log", "rotate_hourly", a.rotate_hourly);
+    c.read(*it, "/access_log", "compress", a.compress);
+    c.read_range<std::size_t>(*it, "/access_log", "keep_files", a.keep_files, 1, 100000);
+  } else if (it != j.end()) {
+    c.fail("/access_log", "must be an object");
+  }
+
+  if (auto it = j.find("properties"); it != j.end()) parse_properties(c, *it, cfg);
+
+  if (!c.ok()) return Error{c.message()};
+  return cfg;
+}
+
+Result<EdgeConfig> load_edge_config(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Error{"cannot read edge configuration " + path};
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto r = parse_edge_config(ss.str());
+  if (!r.ok()) return Error{path + ": " + r.error()};
+  return r;
+}
+
+}  // namespace candela::edge

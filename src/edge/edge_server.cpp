@@ -1,0 +1,210 @@
+// Edge process lifecycle: listeners on every loop, admin endpoints, reload and graceful drain.
+#include "edge/edge_server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <csignal>
+#include <thread>
+
+#include "edge/access_log.hpp"
+#include "edge/admin_server.hpp"
+#include "edge/client_connection.hpp"
+#include "edge/edge_runtime.hpp"
+#include "edge/worker.hpp"
+
+namespace candela::edge {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+namespace {
+
+// SO_REUSEPORT lets every loop own a listening socket on the same address; the kernel spreads
+// new connections over them, so loops never share an accept queue or a lock.
+using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
+
+tcp::endpoint parse_endpoint(const std::string& text) {
+  std::string host;
+  std::uint16_t port = 0;
+  if (!split_host_port(text, host, port)) throw std::runtime_error("bad listen address " + text);
+  if (host == "*" || host.empty()) host = "0.0.0.0";
+  return tcp::endpoint(asio::ip::make_address(host), port);
+}
+
+std::unique_ptr<AccessLog> make_access_log(const AccessLogSettings& s) {
+  if (s.path.empty()) return nullptr;
+  AccessLogOptions o;
+  o.path = s.path;
+  o.max_bytes = s.rotate_bytes;
+  o.rotate_every = s.rotate_hourly ? std::chrono::seconds(3600) : std::chrono::seconds(0);
+  o.max_files = s.keep_files;
+  o.gzip = s.compress;
+  return std::make_unique<AccessLog>(o);
+}
+
+}  // namespace
+
+struct EdgeServer::Impl {
+  EdgeConfig config;
+  std::string config_path;
+  std::unique_ptr<EdgeRuntime> runtime;
+  std::vector<std::unique_ptr<Worker>> workers;
+  std::vector<std::vector<std::unique_ptr<tcp::acceptor>>> acceptors;  // per worker
+  std::unique_ptr<tcp::acceptor> admin;
+  asio::io_context control{1};
+  std::atomic<unsigned> drained{0};
+  bool draining = false;
+
+  void accept_on(Worker& w, tcp::acceptor& a) {
+    a.async_accept(w.io(), [this, &w, &a](boost::system::error_code ec, tcp::socket socket) {
+      if (ec == asio::error::operation_aborted || !a.is_open()) return;
+      if (!ec) {
+        if (runtime->open_connections() >= config.limits.max_connections) {
+          // Over the cap: refuse quickly rather than queue work we cannot serve.
+          static constexpr std::string_view kBusy =
+              "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+          boost::system::error_code wec;
+          socket.non_blocking(true, wec);
+          socket.write_some(asio::buffer(kBusy), wec);
+          socket.close(wec);
+        } else {
+          std::make_shared<ClientConnection>(w, std::move(socket))->start();
+        }
+      }
+      accept_on(w, a);
+    });
+  }
+
+  void open_listeners() {
+    acceptors.resize(workers.size());
+    for (const auto& address : config.listen) {
+      const tcp::endpoint ep = parse_endpoint(address);
+      for (auto& w : workers) {
+        auto a = std::make_unique<tcp::acceptor>(w->io());
+        a->open(ep.protocol());
+        a->set_option(tcp::acceptor::reuse_address(true));
+        a->set_option(ReusePort(true));
+        a->bind(ep);
+        a->listen(4096);
+        accept_on(*w, *a);
+        acceptors[w->index()].push_back(std::move(a));
+      }
+    }
+    if (!config.admin_listen.empty()) {
+      admin = std::make_unique<tcp::acceptor>(workers[0]->io(), parse_endpoint(config.admin_listen));
+      start_admin_accept(*workers[0], *admin, draining);
+    }
+  }
+
+  void reload() {
+    auto fresh = load_edge_config(config_path);
+    if (!fresh.ok()) {
+      spdlog::error("reload refused, keeping the running configuration: {}", fresh.error());
+      return;
+    }
+    auto table = std::make_shared<const PropertyTable>(fresh->properties);
+    for (auto& w : workers) {
+      asio::post(w->io(), [worker = w.get(), table] { worker->set_properties(table); });
+    }
+    if (runtime->access_log()) runtime->access_log()->reopen();
+    spdlog::info("configuration reloaded: {} properties", table->size());
+  }
+
+  void shutdown() {
+    if (draining) return;
+    draining = true;
+    spdlog::info("draining: finishing in-flight responses (up to {} ms)",
+                 config.limits.shutdown_grace.count());
+    for (auto& w : workers) {
+      asio::post(w->io(), [this, worker = w.get()] {
+        for (auto& a : acceptors[worker->index()]) {
+          boost::system::error_code ec;
+          a->close(ec);
+        }
+        if (worker->index() == 0 && admin) {
+          boost::system::error_code ec;
+          admin->close(ec);
+        }
+        worker->begin_drain();
+      });
+    }
+  }
+};
+
+EdgeServer::EdgeServer(EdgeConfig config, std::string config_path)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->config = std::move(config);
+  impl_->config_path = std::move(config_path);
+}
+
+EdgeServer::~EdgeServer() = default;
+
+int EdgeServer::run() {
+  Impl& s = *impl_;
+  unsigned threads = s.config.threads;
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  s.runtime = std::make_unique<EdgeRuntime>(s.config);
+  s.runtime->set_access_log(make_access_log(s.config.access_log));
+  auto table = std::make_shared<const PropertyTable>(s.config.properties);
+  for (unsigned i = 0; i < threads; ++i) {
+    s.workers.push_back(std::make_unique<Worker>(*s.runtime, i));
+    s.workers.back()->set_properties(table);
+  }
+  s.runtime->on_drained = [&s](Worker& w) {
+    // The last connection of this loop closed: its loop may end.
+    w.io().stop();
+    if (s.drained.fetch_add(1) + 1 == s.workers.size()) asio::post(s.control, [&s] { s.control.stop(); });
+  };
+  try {
+    s.open_listeners();
+  } catch (const std::exception& e) {
+    spdlog::error("cannot listen: {}", e.what());
+    return 1;
+  }
+
+  asio::signal_set signals(s.control, SIGTERM, SIGINT, SIGHUP);
+  asio::steady_timer grace(s.control);
+  std::function<void()> wait_signal = [&] {
+    signals.async_wait([&](boost::system::error_code ec, int sig) {
+      if (ec) return;
+      if (sig == SIGHUP) {
+        s.reload();
+        return wait_signal();
+      }
+      s.shutdown();
+      grace.expires_after(s.config.limits.shutdown_grace);
+      grace.async_wait([&](boost::system::error_code gec) {
+        if (gec) return;
+        spdlog::warn("grace period over: closing remaining connections");
+        for (auto& w : s.workers) w->io().stop();
+        s.control.stop();
+      });
+      wait_signal();
+    });
+  };
+  wait_signal();
+  std::signal(SIGPIPE, SIG_IGN);
+
+  std::vector<std::thread> loops;
+  for (auto& w : s.workers) {
+    loops.emplace_back([worker = w.get()] {
+      auto guard = asio::make_work_guard(worker->io());
+      worker->io().run();
+    });
+  }
+  std::string listening;
+  for (const auto& l : s.config.listen) listening += (listening.empty() ? "" : ", ") + l;
+  spdlog::info("edge {} serving {} properties on {} with {} loop(s)", s.config.edge_id,
+               s.config.properties.size(), listening, threads);
+  s.control.run();
+  for (auto& w : s.workers) w->io().stop();
+  for (auto& t : loops) t.join();
+  if (s.runtime->access_log()) s.runtime->access_log()->flush();
+  spdlog::info("edge {} stopped", s.config.edge_id);
+  return 0;
+}
+
+}  // namespace candela::edge

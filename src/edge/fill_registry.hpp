@@ -1,0 +1,71 @@
+// Collapsed forwarding: at most one origin fill per cache key at a time, however many clients
+// (on however many event loops) ask for it meanwhile.
+#pragma once
+
+#include <array>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace candela::cache {
+class CacheObject;
+}
+
+namespace candela::edge {
+
+// The shared state of one fill, watched by the requests that wait for it.
+class PendingFill {
+ public:
+  enum class Outcome : std::uint8_t {
+    kWaiting,  // no response head yet
+    kObject,   // a response arrived; waiters may serve `object` (streaming if still filling)
+    kPass,     // the response may not be shared: each waiter must fetch for itself
+    kFailed,   // the origin failed; `status` says how (502/504)
+  };
+
+  // Registers a one-shot callback for the outcome. If the outcome is already known, returns
+  // false without registering: the caller reads outcome() directly.
+  bool wait(std::function<void()> on_outcome);
+  void resolve(Outcome outcome, std::shared_ptr<const cache::CacheObject> object, int status);
+
+  Outcome outcome() const;
+  std::shared_ptr<const cache::CacheObject> object() const;
+  int status() const;
+
+ private:
+  mutable std::mutex mutex_;
+  Outcome outcome_ = Outcome::kWaiting;
+  std::shared_ptr<const cache::CacheObject> object_;
+  int status_ = 0;
+  std::vector<std::function<void()>> waiters_;
+};
+
+class FillRegistry {
+ public:
+  // The pending fill for `key`; `created` is true when the caller must start the fill.
+  std::shared_ptr<PendingFill> join_or_create(std::string_view key, bool& created);
+  // Forgets `fill` (only if it is still the one registered under `key`).
+  void remove(std::string_view key, const PendingFill* fill);
+  bool contains(std::string_view key);
+
+ private:
+  static constexpr std::size_t kShards = 16;
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept {
+      return std::hash<std::string_view>{}(s);
+    }
+  };
+  struct Shard {
+    std::mutex mutex;
+    std::unordered_map<std::string, std::shared_ptr<PendingFill>, Hash, std::equal_to<>> fills;
+  };
+  Shard& shard_for(std::string_view key) { return shards_[Hash{}(key) % kShards]; }
+  std::array<Shard, kShards> shards_;
+};
+
+}  // namespace candela::edge

@@ -1,0 +1,38 @@
+// Turns an origin response into a CacheObject: stored fields, wire-ready head, freshness.
+#pragma once
+
+#include <memory>
+#include <string_view>
+
+#include "cache/cache_object.hpp"
+#include "cache/freshness.hpp"
+#include "common/clock.hpp"
+#include "edge/origin_fetch.hpp"
+
+namespace candela::edge {
+
+struct ObjectContext {
+  std::string_view key;
+  std::string_view property_id;
+  std::string_view edge_id;
+  SysTime request_time;   // when the request to the origin was sent
+  SysTime response_time;  // when its response head arrived
+  cache::FreshnessConfig freshness;
+};
+
+// A new object for `response`; its body buffer expects Content-Length bytes when declared.
+// `strip_fields` (e.g. Set-Cookie when stored stripped) are left out of the stored fields.
+std::shared_ptr<cache::CacheObject> build_object(const ObjectContext& ctx,
+                                                 const OriginResponse& response,
+                                                 const std::vector<std::string>& strip_fields);
+
+// The object after a 304: the stored fields updated from the 304 (RFC 9111 §4.3.4), the same
+// body, freshness recomputed.
+std::shared_ptr<cache::CacheObject> refresh_object(const ObjectContext& ctx,
+                                                   const cache::CacheObject& stale,
+                                                   const OriginResponse& not_modified);
+
+// Serialises `headers` as "Name: value\r\n" lines.
+std::string serialize_fields(const http::HeaderList& headers);
+
+}  // namespace candela::edge

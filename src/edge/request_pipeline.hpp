@@ -1,0 +1,12 @@
+// The edge's request lifecycle, readable top to bottom in request_pipeline.cpp:
+// match property → method → cache key → lookup → fresh? serve : fill (collapsed) → respond.
+#pragma once
+
+namespace candela::edge {
+
+class ClientConnection;
+
+// Handles the request now held by `connection` and answers it (possibly asynchronously).
+void run_request_pipeline(ClientConnection& connection);
+
+}  // namespace candela::edge

@@ -1,0 +1,55 @@
+// Per-loop state: pooled origin connections and the client connections to drain on shutdown.
+#include "edge/worker.hpp"
+
+#include "edge/client_connection.hpp"
+#include "edge/edge_runtime.hpp"
+
+namespace candela::edge {
+
+Worker::Worker(EdgeRuntime& runtime, unsigned index) : runtime_(runtime), index_(index) {}
+
+boost::asio::ip::tcp::socket Worker::take_pooled(const std::string& endpoint, bool& found) {
+  auto it = idle_origin_.find(endpoint);
+  while (it != idle_origin_.end() && !it->second.empty()) {
+    auto socket = std::move(it->second.back());
+    it->second.pop_back();
+    if (socket.is_open()) {
+      found = true;
+      return socket;
+    }
+  }
+  found = false;
+  return boost::asio::ip::tcp::socket(io_);
+}
+
+void Worker::give_back(const std::string& endpoint, boost::asio::ip::tcp::socket socket) {
+  auto& idle = idle_origin_[endpoint];
+  if (idle.size() >= kMaxIdlePerOrigin || draining_) {
+    boost::system::error_code ec;
+    socket.close(ec);
+    return;
+  }
+  idle.push_back(std::move(socket));
+}
+
+void Worker::detach(ClientConnection* c) {
+  connections_.erase(c);
+  if (draining_ && connections_.empty()) runtime_.on_worker_drained(*this);
+}
+
+void Worker::begin_drain() {
+  draining_ = true;
+  for (auto& [endpoint, sockets] : idle_origin_) {
+    for (auto& s : sockets) {
+      boost::system::error_code ec;
+      s.close(ec);
+    }
+  }
+  idle_origin_.clear();
+  // Copy: closing an idle connection detaches it from the set.
+  std::vector<ClientConnection*> current(connections_.begin(), connections_.end());
+  for (auto* c : current) c->on_drain();
+  if (connections_.empty()) runtime_.on_worker_drained(*this);
+}
+
+}  // namespace candela::edge

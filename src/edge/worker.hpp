@@ -1,0 +1,56 @@
+// One event loop (one thread) of the edge: its io_context, its origin connection pool and the
+// client connections it owns. Internal to the edge; the only header that exposes Asio.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "edge/property_table.hpp"
+
+namespace candela::edge {
+
+class EdgeRuntime;
+class ClientConnection;
+
+class Worker {
+ public:
+  Worker(EdgeRuntime& runtime, unsigned index);
+
+  boost::asio::io_context& io() { return io_; }
+  EdgeRuntime& runtime() { return runtime_; }
+  unsigned index() const { return index_; }
+
+  // The property table this loop serves from; replaced on this loop's thread on reload.
+  const std::shared_ptr<const PropertyTable>& properties() const { return properties_; }
+  void set_properties(std::shared_ptr<const PropertyTable> table) { properties_ = std::move(table); }
+
+  // Idle keep-alive connections to origins, by "host:port". Sockets belong to this loop.
+  boost::asio::ip::tcp::socket take_pooled(const std::string& endpoint, bool& found);
+  void give_back(const std::string& endpoint, boost::asio::ip::tcp::socket socket);
+
+  // Connection bookkeeping for graceful shutdown.
+  void attach(ClientConnection* c) { connections_.insert(c); }
+  void detach(ClientConnection* c);
+  // Stops new requests: idle connections close now, busy ones after their response.
+  void begin_drain();
+  bool draining() const { return draining_; }
+  std::size_t connection_count() const { return connections_.size(); }
+
+ private:
+  static constexpr std::size_t kMaxIdlePerOrigin = 64;
+
+  boost::asio::io_context io_{1};  // one thread per loop: Asio may skip its internal locking
+  EdgeRuntime& runtime_;
+  unsigned index_;
+  std::shared_ptr<const PropertyTable> properties_;
+  std::unordered_map<std::string, std::vector<boost::asio::ip::tcp::socket>> idle_origin_;
+  std::unordered_set<ClientConnection*> connections_;
+  bool draining_ = false;
+};
+
+}  // namespace candela::edge

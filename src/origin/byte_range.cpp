@@ -1,0 +1,71 @@
+// Parsing of the Range field for one byte range.
+#include "origin/byte_range.hpp"
+
+#include <charconv>
+#include <optional>
+
+namespace candela::origin {
+
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+    s.remove_suffix(1);
+  return s;
+}
+
+std::optional<std::uint64_t> parse_digits(std::string_view s) {
+  if (s.empty()) return std::nullopt;
+  std::uint64_t v = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc{} || end != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+bool iequals_ascii(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const char x = (a[i] >= 'A' && a[i] <= 'Z') ? static_cast<char>(a[i] + 32) : a[i];
+    if (x != b[i]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+RangeDecision decide_range(std::string_view field, std::uint64_t size) {
+  RangeDecision ignore;
+  field = trim(field);
+  const auto eq = field.find('=');
+  if (eq == std::string_view::npos || !iequals_ascii(trim(field.substr(0, eq)), "bytes")) {
+    return ignore;
+  }
+  const auto spec = trim(field.substr(eq + 1));
+  if (spec.find(',') != std::string_view::npos) return ignore;
+  const auto dash = spec.find('-');
+  if (dash == std::string_view::npos) return ignore;
+  const auto first_text = trim(spec.substr(0, dash));
+  const auto last_text = trim(spec.substr(dash + 1));
+
+  if (first_text.empty()) {  // suffix range: the last n bytes
+    const auto n = parse_digits(last_text);
+    if (!n) return ignore;
+    if (*n == 0 || size == 0) return {RangeOutcome::kUnsatisfiable, {}};
+    const auto len = *n < size ? *n : size;
+    return {RangeOutcome::kSatisfiable, {size - len, size - 1}};
+  }
+  const auto first = parse_digits(first_text);
+  if (!first) return ignore;
+  std::uint64_t last = size == 0 ? 0 : size - 1;
+  if (!last_text.empty()) {
+    const auto parsed_last = parse_digits(last_text);
+    if (!parsed_last || *parsed_last < *first) return ignore;
+    if (*parsed_last < last) last = *parsed_last;
+  }
+  if (*first >= size) return {RangeOutcome::kUnsatisfiable, {}};
+  return {RangeOutcome::kSatisfiable, {*first, last}};
+}
+
+}  // namespace candela::origin
