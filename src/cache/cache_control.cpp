@@ -86,7 +86,8 @@ bool name_is(std::string_view name, std::string_view lower_literal) noexcept {
 void add_field_names(const Argument& arg, bool& flag, std::vector<std::string>& fields,
                      bool& unqualified_seen) {
   flag = true;
-  if (!arg.present || unqualified_seen) {
+  // A broken quoted string names nothing reliably: fall back to the unqualified form.
+  if (!arg.present || !arg.valid || unqualified_seen) {
     unqualified_seen = true;
     fields.clear();
     return;
@@ -103,6 +104,7 @@ void add_field_names(const Argument& arg, bool& flag, std::vector<std::string>& 
     for (char c : item) {
       if (c != '\\') name.push_back(lower(c));
     }
+    if (name.empty()) continue;
     if (std::find(fields.begin(), fields.end(), name) == fields.end()) {
       fields.push_back(std::move(name));
     }

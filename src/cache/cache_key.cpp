@@ -24,8 +24,9 @@ char upper_hex(char c) noexcept {
   return (c >= 'a' && c <= 'f') ? static_cast<char>(c - 32) : c;
 }
 
-// Appends `s` with percent-encoding normalised. A '%' not followed by two hex digits is kept
-// as is: such a target is malformed, but it still must map to one stable key.
+// Appends `s` with percent-encoding normalised. A '%' not followed by two hex digits is
+// malformed; it is taken as a literal '%' and written %25, so that normalising is idempotent
+// and a decoded triplet can never form a new one ("%%41" and "%A" both mean "%A").
 // With `escape_question`, a raw '?' becomes %3F (used for paths, see build_cache_key).
 void append_normalized(std::string_view s, std::string& out, bool escape_question = false) {
   for (std::size_t i = 0; i < s.size(); ++i) {
@@ -43,6 +44,8 @@ void append_normalized(std::string_view s, std::string& out, bool escape_questio
         out.push_back(upper_hex(s[i + 2]));
       }
       i += 2;
+    } else if (c == '%') {
+      out.append("%25");
     } else {
       out.push_back(c);
     }

@@ -33,7 +33,8 @@ struct KeyPolicy {
 // "a/b" + "/c"), and the path cannot contain '?', so the query boundary is unambiguous too.
 // Path and query are normalised per RFC 3986 §6.2.2: percent-encodings of unreserved
 // characters are decoded (%7E → ~) and other percent-encodings get upper-case hex
-// (%2f → %2F, which stays encoded: it is not the same as '/'). An empty query equals none.
+// (%2f → %2F, which stays encoded: it is not the same as '/'); a stray '%' that starts no
+// triplet is read as a literal '%' and written %25. An empty query equals none.
 // The host is not part of the key: every alias of a property shares its cache.
 void build_cache_key(std::string_view property_id, std::string_view path, std::string_view query,
                      const KeyPolicy& policy, std::string& out);

@@ -45,7 +45,7 @@ struct RequestDirectives {
   std::optional<std::int64_t> max_stale_limit;  // empty with max_stale = any staleness
   bool no_cache = false;
   bool no_store = false;
-  bool only_if_cached = false;
+  bool only_if_cached = false;  // the edge answers 504 rather than contact the origin
 };
 
 RequestDirectives parse_request_directives(const http::HeaderView& request);
@@ -96,7 +96,9 @@ inline bool is_fresh(const FreshnessInfo& info, SysTime now) noexcept {
 Freshness evaluate(const FreshnessInfo& info, SysTime now,
                    const RequestDirectives& request) noexcept;
 
-// Whether a stale (or client-rejected) response may be served because revalidation failed.
+// Whether the stored response may be served because revalidation failed (origin 5xx or
+// unreachable): it is still fresh, or stale within its stale-if-error window, or within its
+// stale-while-revalidate window (a failed background revalidation keeps serving it).
 bool may_serve_on_error(const FreshnessInfo& info, SysTime now) noexcept;
 
 }  // namespace candela::cache

@@ -1,6 +1,7 @@
 // RFC 9111 §3: may a shared cache store this response, and which fields must it leave out?
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>

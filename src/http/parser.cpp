@@ -355,7 +355,7 @@ ParseResult parse_target(std::string_view target, RequestHead& out, bool& absolu
 ParseResult parse_request_line(std::string_view line, RequestHead& out, bool& absolute_form) {
   const std::size_t sp1 = line.find(' ');
   if (sp1 == std::string_view::npos) return bad("malformed request line");
-  out.method = line.substr(0, sp1);  // its bytes were checked by check_method
+  out.method = line.substr(0, sp1);  // its bytes were checked by bad_method_at
   const std::string_view rest = line.substr(sp1 + 1);
   const std::size_t sp2 = rest.find(' ');
   if (sp2 == std::string_view::npos) return bad("malformed request line");
@@ -373,16 +373,34 @@ ParseResult parse_request_line(std::string_view line, RequestHead& out, bool& ab
   return parse_target(target, out, absolute_form);
 }
 
-// Checks the method token of a (possibly partial) request line. Done first, and also on an
-// incomplete line, so that TLS or other binary junk sent to the plain port fails at once.
-ParseResult check_method(std::string_view line) noexcept {
+// Where the method token of a (possibly partial) request line goes wrong, or npos. Checked on
+// an incomplete line too, so that TLS or other binary junk sent to the plain port fails at once.
+std::size_t bad_method_at(std::string_view line) noexcept {
   std::size_t i = 0;
   while (i < line.size() && has(line[i], kTchar))
     ++i;
-  if (i == line.size()) return kIncompleteResult;  // caller decides if the line is complete
-  if (line[i] != ' ' || i == 0) return bad("malformed method");
-  return kIncompleteResult;
+  if (i == line.size()) return std::string_view::npos;  // so far, so good
+  return (line[i] != ' ' || i == 0) ? i : std::string_view::npos;
 }
+
+// The verdict on a head that arrives piecemeal must not depend on where the reads were split.
+// Each violation is therefore tied to the byte offset where it first becomes certain, and the
+// earliest one wins: a prefix sees exactly the violations whose offset it contains.
+class EarliestViolation {
+ public:
+  void note(std::size_t offset, ParseResult r) noexcept {
+    if (offset < offset_) {  // strict: on a tie the check made first wins, in a fixed order
+      offset_ = offset;
+      result_ = r;
+    }
+  }
+  bool found() const noexcept { return offset_ != std::string_view::npos; }
+  const ParseResult& result() const noexcept { return result_; }
+
+ private:
+  std::size_t offset_ = std::string_view::npos;
+  ParseResult result_;
+};
 
 }  // namespace
 
@@ -459,26 +477,26 @@ ParseResult parse_request_head(std::string_view buffer, const ParseLimits& limit
     return kIncompleteResult;
   }
 
-  // Request line. Order of checks (method, length, head size, syntax) is the same for a
-  // partial and a complete line, so the verdict never depends on how the bytes arrived.
+  // Request line: the method, its length and the head size can be judged before it ends.
   const void* nl = std::memchr(buffer.data() + pos, '\n', n - pos);
   const std::size_t le =
       nl == nullptr ? n : static_cast<std::size_t>(static_cast<const char*>(nl) - buffer.data());
   const std::string_view line =
       nl == nullptr ? strip_cr(buffer.substr(pos)) : strip_cr(buffer.substr(pos, le - pos));
-  if (ParseResult r = check_method(line); r.status == ParseStatus::kError) return r;
+  EarliestViolation early;
+  if (const std::size_t at = bad_method_at(line); at != std::string_view::npos) {
+    early.note(pos + at, bad("malformed method"));
+  }
   if (line.size() > limits.max_request_line) {
-    return fail(ParseError::kUriTooLong, "request line too long");
+    early.note(pos + limits.max_request_line,
+               fail(ParseError::kUriTooLong, "request line too long"));
   }
-  if (nl == nullptr) {
-    if (n > limits.max_header_bytes) {
-      return fail(ParseError::kHeadersTooLarge, "header section too large");
-    }
-    return kIncompleteResult;
+  if ((nl == nullptr ? n : le + 1) > limits.max_header_bytes) {
+    early.note(limits.max_header_bytes,
+               fail(ParseError::kHeadersTooLarge, "header section too large"));
   }
-  if (le + 1 > limits.max_header_bytes) {
-    return fail(ParseError::kHeadersTooLarge, "header section too large");
-  }
+  if (early.found()) return early.result();
+  if (nl == nullptr) return kIncompleteResult;
   bool absolute_form = false;
   if (ParseResult r = parse_request_line(line, out, absolute_form);
       r.status == ParseStatus::kError) {
@@ -538,23 +556,23 @@ ParseResult parse_response_head(std::string_view buffer, std::string_view reques
   const std::size_t le =
       nl == nullptr ? n : static_cast<std::size_t>(static_cast<const char*>(nl) - buffer.data());
   const std::string_view line = strip_cr(buffer.substr(0, le));
-  // Early refusal of a partial status line: the first bytes must spell "HTTP/".
-  const std::size_t k = std::min<std::size_t>(line.size(), 5);
-  if (line.substr(0, k) != std::string_view("HTTP/").substr(0, k)) {
-    return fail(ParseError::kBadResponse, "malformed status line");
+  // The first bytes must spell "HTTP/", so a non-HTTP peer is refused before its line ends.
+  EarliestViolation early;
+  constexpr std::string_view kHttp = "HTTP/";
+  for (std::size_t i = 0; i < std::min(line.size(), kHttp.size()); ++i) {
+    if (line[i] != kHttp[i]) {
+      early.note(i, fail(ParseError::kBadResponse, "malformed status line"));
+      break;
+    }
   }
   if (line.size() > limits.max_request_line) {
-    return fail(ParseError::kBadResponse, "status line too long");
+    early.note(limits.max_request_line, fail(ParseError::kBadResponse, "status line too long"));
   }
-  if (nl == nullptr) {
-    if (n > limits.max_header_bytes) {
-      return fail(ParseError::kBadResponse, "header section too large");
-    }
-    return kIncompleteResult;
+  if ((nl == nullptr ? n : le + 1) > limits.max_header_bytes) {
+    early.note(limits.max_header_bytes, fail(ParseError::kBadResponse, "header section too large"));
   }
-  if (le + 1 > limits.max_header_bytes) {
-    return fail(ParseError::kBadResponse, "header section too large");
-  }
+  if (early.found()) return early.result();
+  if (nl == nullptr) return kIncompleteResult;
 
   // status-line = HTTP-version SP 3DIGIT SP [reason-phrase]; the SP before an empty reason
   // is often missing in the wild and is harmless to accept.

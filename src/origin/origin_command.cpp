@@ -47,9 +47,11 @@ int run_origin(const OriginArgs& args) {
     OriginServer server(options);
     const auto ports = server.ports();
     for (std::size_t i = 0; i < ports.size(); ++i) {
+      const auto& host = options.listen[i].host;
+      const std::string shown = host.find(':') == std::string::npos ? host : "[" + host + "]";
       std::fprintf(stderr, "candela origin: listening on http://%s:%u (root %s, %d thread%s)\n",
-                   options.listen[i].host.c_str(), static_cast<unsigned>(ports[i]),
-                   args.root.c_str(), options.threads, options.threads == 1 ? "" : "s");
+                   shown.c_str(), static_cast<unsigned>(ports[i]), args.root.c_str(),
+                   options.threads, options.threads == 1 ? "" : "s");
     }
     std::fflush(stderr);
     const int status = server.run();

@@ -130,6 +130,17 @@ std::string counted_key(const TargetParts& parts) {
   return key;
 }
 
+// ?path=P (repeatable), ?prefix=P and ?by_path=0 narrow a stats answer (see docs/origin.md).
+StatsFilter stats_filter(const QueryParams& query) {
+  StatsFilter filter;
+  for (const auto& [name, value] : query) {
+    if (name == "path") filter.paths.push_back(value);
+    if (name == "prefix") filter.prefix = value;
+    if (name == "by_path" && value == "0") filter.include_by_path = false;
+  }
+  return filter;
+}
+
 bool is_get_or_head(const Request& req) {
   return req.method() == bhttp::verb::get || req.method() == bhttp::verb::head;
 }
@@ -362,7 +373,7 @@ Outgoing OriginServer::Impl::respond(const Request& req, const tcp::endpoint& re
         out.headers.add("Allow", "GET, HEAD");
         return out;
       }
-      return json(200, stats.to_json());
+      return json(200, stats.to_json(stats_filter(parse_query(parts.query))));
     }
     if (name == "reset") {
       if (req.method() != bhttp::verb::post) {
@@ -389,13 +400,13 @@ Outgoing OriginServer::Impl::respond(const Request& req, const tcp::endpoint& re
 }
 
 Outgoing OriginServer::Impl::echo(const Request& req, const tcp::endpoint& remote) {
-  nlohmann::json headers = nlohmann::json::array();
+  nlohmann::ordered_json headers = nlohmann::ordered_json::array();
   for (const auto& f : req) {
-    headers.push_back(nlohmann::json::array({to_std(f.name_string()), to_std(f.value())}));
+    headers.push_back(nlohmann::ordered_json::array({to_std(f.name_string()), to_std(f.value())}));
   }
   const std::string version =
       "HTTP/" + std::to_string(req.version() / 10) + "." + std::to_string(req.version() % 10);
-  const nlohmann::json body = {
+  const nlohmann::ordered_json body = {
       {"request_line", to_std(req.method_string()) + " " + to_std(req.target()) + " " + version},
       {"method", to_std(req.method_string())},
       {"target", to_std(req.target())},
@@ -405,7 +416,7 @@ Outgoing OriginServer::Impl::echo(const Request& req, const tcp::endpoint& remot
       {"remote_address", remote.address().to_string()},
       {"remote_port", remote.port()},
   };
-  return json(200, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  return json(200, body.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
 }
 
 Outgoing OriginServer::Impl::serve_status(std::string_view code, const QueryParams& query) {

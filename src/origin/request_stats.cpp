@@ -19,18 +19,34 @@ void RequestStats::reset() {
   by_target_.clear();
 }
 
-std::string RequestStats::to_json() const {
-  nlohmann::json by_path = nlohmann::json::object();
+std::string RequestStats::to_json(const StatsFilter& filter) const {
+  nlohmann::ordered_json by_path = nlohmann::ordered_json::object();
   std::uint64_t total = 0;
   {
     std::lock_guard lock(mutex_);
     total = total_;
-    for (const auto& [target, n] : by_target_)
-      by_path[target] = n;
+    if (filter.include_by_path) {
+      const bool selective = !filter.paths.empty() || filter.prefix.has_value();
+      for (const auto& path : filter.paths) {
+        const auto it = by_target_.find(path);
+        by_path[path] = it == by_target_.end() ? 0 : it->second;
+      }
+      if (filter.prefix) {
+        for (auto it = by_target_.lower_bound(*filter.prefix);
+             it != by_target_.end() && it->first.starts_with(*filter.prefix); ++it) {
+          by_path[it->first] = it->second;
+        }
+      }
+      if (!selective) {
+        for (const auto& [target, n] : by_target_)
+          by_path[target] = n;
+      }
+    }
   }
+  nlohmann::ordered_json out = {{"requests", total}};
+  if (filter.include_by_path) out["by_path"] = std::move(by_path);
   // Targets are raw request bytes; replacing invalid UTF-8 keeps the JSON valid whatever arrives.
-  return nlohmann::json{{"requests", total}, {"by_path", std::move(by_path)}}.dump(
-      -1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return out.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 std::uint64_t RequestStats::total() const {

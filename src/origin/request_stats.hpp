@@ -5,10 +5,19 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace candela::origin {
+
+// Which by_path entries a stats answer includes; by default all of them.
+struct StatsFilter {
+  std::vector<std::string> paths;     // exact targets, reported even when 0
+  std::optional<std::string> prefix;  // targets starting with this
+  bool include_by_path = true;        // false: only the total (cheap to poll)
+};
 
 class RequestStats {
  public:
@@ -16,7 +25,7 @@ class RequestStats {
   void record(std::string_view target);
   void reset();
   // {"requests": N, "by_path": {"/a": n, ...}} with keys in byte order.
-  std::string to_json() const;
+  std::string to_json(const StatsFilter& filter = {}) const;
   std::uint64_t total() const;
   std::uint64_t count(std::string_view target) const;
 

@@ -48,9 +48,9 @@ bool same_decisions(const CacheControl& a, const CacheControl& b) {
          a.max_stale == b.max_stale && a.max_stale_limit == b.max_stale_limit &&
          a.stale_while_revalidate == b.stale_while_revalidate &&
          a.stale_if_error == b.stale_if_error && a.no_store == b.no_store &&
-         a.no_cache == b.no_cache && a.is_private == b.is_private &&
-         a.is_public == b.is_public && a.must_revalidate == b.must_revalidate &&
-         a.no_cache_fields == b.no_cache_fields && a.private_fields == b.private_fields;
+         a.no_cache == b.no_cache && a.is_private == b.is_private && a.is_public == b.is_public &&
+         a.must_revalidate == b.must_revalidate && a.no_cache_fields == b.no_cache_fields &&
+         a.private_fields == b.private_fields;
 }
 
 }  // namespace

@@ -1,9 +1,10 @@
 // Fuzz target: HTTP-date parsing never crashes, and every parsed date survives a round trip.
+#include <strings.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
-#include <strings.h>
 #include <string>
 #include <string_view>
 

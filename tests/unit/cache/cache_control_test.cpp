@@ -104,6 +104,11 @@ TEST(CacheControl, UnqualifiedFormWinsOverQualifiedInEitherOrder) {
   EXPECT_TRUE(parse_cache_control("no-cache=\"\"").no_cache_unqualified());
 }
 
+TEST(CacheControl, BrokenFieldListFallsBackToUnqualifiedForm) {
+  EXPECT_TRUE(parse_cache_control("no-cache=\"Set-Cookie, X").no_cache_unqualified());
+  EXPECT_TRUE(parse_cache_control("private=\"\\, ,\"").private_unqualified());
+}
+
 TEST(CacheControl, UnknownDirectivesAreIgnoredButCount) {
   const auto cc = parse_cache_control("foo=\"bar, baz\", community=\"UCI\"");
   EXPECT_TRUE(cc.any);

@@ -33,9 +33,12 @@ TEST(CacheKey, PercentEncodingCaseIsNormalised) {
   EXPECT_EQ(key("p", "/x", "q=%e2%82%ac"), "1:p/x?q=%E2%82%AC");
 }
 
-TEST(CacheKey, MalformedPercentEncodingIsKeptVerbatim) {
-  EXPECT_EQ(key("p", "/a%zz%", ""), "1:p/a%zz%");
-  EXPECT_EQ(key("p", "/a%4", ""), "1:p/a%4");
+TEST(CacheKey, StrayPercentIsEncodedSoNormalisingIsIdempotent) {
+  EXPECT_EQ(key("p", "/a%zz%", ""), "1:p/a%25zz%25");
+  EXPECT_EQ(key("p", "/a%4", ""), "1:p/a%254");
+  // "%%41" decodes to "%A", which must not then read as the triplet "%A?".
+  EXPECT_EQ(key("p", "/%%41", ""), key("p", "/%25A", ""));
+  EXPECT_EQ(key("p", "/%%44d", ""), "1:p/%25Dd");
 }
 
 TEST(CacheKey, KeepAllKeepsQueryOrder) {

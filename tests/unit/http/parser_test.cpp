@@ -291,6 +291,23 @@ TEST(RequestParser, RejectsRequestLineLongerThanLimitEvenBeforeItEnds) {
   EXPECT_EQ(parse(exact + "\r", h, limits).status, ParseStatus::kIncomplete);
 }
 
+TEST(RequestParser, GivesTheSameVerdictWhereverTheInputIsSplit) {
+  // Found by the fuzzer: a method running past the line limit, then a bad byte. The earliest
+  // violation (the line limit) must win, whether or not the bad byte has arrived yet.
+  ParseLimits limits;
+  limits.max_request_line = 17;
+  const string in = string(30, 'Q') + string(1, '\0') + " / HTTP/1.1\r\nHost: h\r\n\r\n";
+  RequestHead h;
+  for (std::size_t n = 18; n <= in.size(); ++n) {
+    EXPECT_EQ(parse(string_view(in).substr(0, n), h, limits).error, ParseError::kUriTooLong) << n;
+  }
+  // A bad method byte before the limit is a 400 as soon as it arrives.
+  const string early = "GE\x01" + string(40, 'x');
+  for (std::size_t n = 3; n <= early.size(); ++n) {
+    EXPECT_EQ(parse(string_view(early).substr(0, n), h, limits).error, ParseError::kBadRequest);
+  }
+}
+
 // ---- fields -------------------------------------------------------------------------------
 
 TEST(RequestParser, TrimsOptionalWhitespaceAroundFieldValues) {

@@ -43,7 +43,23 @@ TEST(RequestStats, ResetZeroesEverything) {
   stats.reset();
   EXPECT_EQ(stats.total(), 0u);
   EXPECT_EQ(stats.count("/a"), 0u);
-  EXPECT_EQ(stats.to_json(), R"({"by_path":{},"requests":0})");
+  EXPECT_EQ(stats.to_json(), R"({"requests":0,"by_path":{}})");
+}
+
+TEST(RequestStats, FiltersNarrowByPathToExactTargetsOrAPrefix) {
+  RequestStats stats;
+  stats.record("/a/1");
+  stats.record("/a/2");
+  stats.record("/b");
+  StatsFilter exact;
+  exact.paths = {"/b", "/never"};
+  EXPECT_EQ(stats.to_json(exact), R"({"requests":3,"by_path":{"/b":1,"/never":0}})");
+  StatsFilter prefix;
+  prefix.prefix = "/a/";
+  EXPECT_EQ(stats.to_json(prefix), R"({"requests":3,"by_path":{"/a/1":1,"/a/2":1}})");
+  StatsFilter total_only;
+  total_only.include_by_path = false;
+  EXPECT_EQ(stats.to_json(total_only), R"({"requests":3})");
 }
 
 TEST(RequestStats, InvalidUtf8InTargetsStillYieldsValidJson) {
