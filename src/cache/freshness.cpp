@@ -194,7 +194,9 @@ Freshness evaluate(const FreshnessInfo& info, SysTime now,
   if (info.no_cache || request.no_cache) return Freshness::kMustRevalidate;
   const std::int64_t age = age_seconds(info, now);
   const std::int64_t remaining = info.freshness_lifetime - age;
-  const bool age_ok = !request.max_age || age <= *request.max_age;
+  // Ages are whole seconds, rounded down, but a stored response is always some fraction of a
+  // second old: it never satisfies max-age=0, which clients send to force a revalidation.
+  const bool age_ok = !request.max_age || (*request.max_age > 0 && age <= *request.max_age);
 
   if (remaining > 0) {
     if (age_ok && (!request.min_fresh || remaining >= *request.min_fresh)) return Freshness::kFresh;

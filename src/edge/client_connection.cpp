@@ -32,7 +32,7 @@ void append_hex(std::string& out, std::uint64_t v) {
 }  // namespace
 
 ClientConnection::ClientConnection(Worker& worker, asio::ip::tcp::socket socket)
-    : worker_(worker), socket_(std::move(socket)), timer_(worker.io()) {
+    : worker_(worker), socket_(std::move(socket)) {
   boost::system::error_code ec;
   auto remote = socket_.remote_endpoint(ec);
   if (!ec) {
@@ -89,6 +89,9 @@ void ClientConnection::on_read(boost::system::error_code ec, std::size_t n) {
   }
   in_used_ += n;
   if (phase_ == Phase::kReadingBody) {
+    // The body may take longer than a head, but it must keep coming: a client that stops
+    // sending it would otherwise hold the connection for ever.
+    arm_timer(Phase::kReadingBody, worker_.runtime().limits().header_timeout);
     if (collect_body()) dispatch();
     return;
   }
@@ -117,6 +120,7 @@ void ClientConnection::try_parse() {
   request_bytes_ = request_.head_size;
   if (request_.framing != http::BodyFraming::kNone) {
     phase_ = Phase::kReadingBody;
+    arm_timer(Phase::kReadingBody, limits.header_timeout);
     if (request_.expect_continue && in_used_ == request_.head_size) {
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
       boost::system::error_code ec;
@@ -166,7 +170,7 @@ bool ClientConnection::collect_body() {
 
 void ClientConnection::dispatch() {
   phase_ = Phase::kProcessing;
-  timer_.cancel();
+  disarm_timer();
   log_.reset();
   run_request_pipeline(*this);
 }
@@ -299,18 +303,21 @@ void ClientConnection::write_step() {
 
 void ClientConnection::wait_for_body(std::uint64_t offset) {
   auto body = plan_.object->body;
-  std::weak_ptr<ClientConnection> weak = weak_from_this();
+  // The subscription is what keeps this connection alive while it waits: no read or write is
+  // pending now, so a weak reference would let the connection (and its socket) be destroyed
+  // mid-response. It is released when the fill appends, completes or fails (the fill's read
+  // timeout bounds the wait).
   auto executor = socket_.get_executor();
-  const bool waiting = body->subscribe(offset, [weak, executor]() {
-    asio::post(executor, [weak]() {
-      if (auto self = weak.lock(); self && !self->closed_) self->write_step();
+  const bool waiting = body->subscribe(offset, [self = shared_from_this(), executor]() {
+    asio::post(executor, [self]() {
+      if (!self->closed_) self->write_step();
     });
   });
   if (!waiting) write_step();
 }
 
 void ClientConnection::finish_response() {
-  timer_.cancel();
+  disarm_timer();
   worker_.runtime().record_exchange(*this);
   plan_.reset();
   property_.reset();
@@ -336,29 +343,31 @@ void ClientConnection::finish_response() {
 void ClientConnection::close() {
   if (closed_) return;
   closed_ = true;
-  timer_.cancel();
+  disarm_timer();
   boost::system::error_code ec;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
   socket_.close(ec);
 }
 
 void ClientConnection::arm_timer(Phase phase, std::chrono::milliseconds timeout) {
-  timer_.expires_after(timeout);
-  timer_.async_wait([weak = weak_from_this(), phase](boost::system::error_code ec) {
-    if (ec) return;
-    auto self = weak.lock();
-    if (!self || self->closed_ || self->phase_ != phase) return;
-    if (phase == Phase::kReadingHead || phase == Phase::kReadingBody) {
-      // RFC 9110 §15.5.9: tell the client why before closing.
-      self->keep_alive_ = false;
-      self->log_.cache_status = "error";
-      self->request_.clear();
-      self->request_.method = "GET";
-      self->send_generated(408, "Request timeout: the request was not received in time\n");
-      return;
-    }
-    self->close();
-  });
+  deadline_ = worker_.coarse_now() + timeout;
+  deadline_phase_ = phase;
+  deadline_armed_ = true;
+}
+
+void ClientConnection::on_deadline() {
+  deadline_armed_ = false;
+  if (closed_ || phase_ != deadline_phase_) return;
+  if (phase_ == Phase::kReadingHead || phase_ == Phase::kReadingBody) {
+    // RFC 9110 §15.5.9: tell the client why before closing.
+    keep_alive_ = false;
+    log_.cache_status = "error";
+    request_.clear();
+    request_.method = "GET";
+    send_generated(408, "Request timeout: the request was not received in time\n");
+    return;
+  }
+  close();
 }
 
 }  // namespace candela::edge

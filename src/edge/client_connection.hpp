@@ -3,7 +3,6 @@
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -28,6 +27,13 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
   void start();
   // Graceful shutdown: close now if idle, otherwise after the response in progress.
   void on_drain();
+
+  // Called by the worker's sweep: whether the current phase's deadline has passed, and the
+  // action when it has (408 for a slow request, close otherwise).
+  bool deadline_passed(std::chrono::steady_clock::time_point now) const {
+    return deadline_armed_ && now >= deadline_;
+  }
+  void on_deadline();
 
   // --- for the request pipeline ---
   Worker& worker() { return worker_; }
@@ -69,10 +75,10 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
   void finish_response();
   void close();
   void arm_timer(Phase phase, std::chrono::milliseconds timeout);
+  void disarm_timer() { deadline_armed_ = false; }
 
   Worker& worker_;
   boost::asio::ip::tcp::socket socket_;
-  boost::asio::steady_timer timer_;
   std::string client_ip_;
   std::uint16_t client_port_ = 0;
 
@@ -95,6 +101,9 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
 
   ExchangeLog log_;
   Phase phase_ = Phase::kIdle;
+  std::chrono::steady_clock::time_point deadline_{};
+  Phase deadline_phase_ = Phase::kIdle;
+  bool deadline_armed_ = false;
   bool keep_alive_ = true;
   bool drain_requested_ = false;
   bool closed_ = false;

@@ -84,17 +84,27 @@ struct EdgeServer::Impl {
       const tcp::endpoint ep = parse_endpoint(address);
       for (auto& w : workers) {
         auto a = std::make_unique<tcp::acceptor>(w->io());
-        a->open(ep.protocol());
-        a->set_option(tcp::acceptor::reuse_address(true));
-        a->set_option(ReusePort(true));
-        a->bind(ep);
-        a->listen(4096);
+        try {
+          a->open(ep.protocol());
+          a->set_option(tcp::acceptor::reuse_address(true));
+          a->set_option(ReusePort(true));
+          a->bind(ep);
+          a->listen(4096);
+        } catch (const boost::system::system_error& e) {
+          // The operator needs the address, not Asio's source location.
+          throw std::runtime_error(address + ": " + e.code().message());
+        }
         accept_on(*w, *a);
         acceptors[w->index()].push_back(std::move(a));
       }
     }
     if (!config.admin_listen.empty()) {
-      admin = std::make_unique<tcp::acceptor>(workers[0]->io(), parse_endpoint(config.admin_listen));
+      try {
+        admin =
+            std::make_unique<tcp::acceptor>(workers[0]->io(), parse_endpoint(config.admin_listen));
+      } catch (const boost::system::system_error& e) {
+        throw std::runtime_error(config.admin_listen + " (admin): " + e.code().message());
+      }
       start_admin_accept(*workers[0], *admin, draining);
     }
   }
@@ -152,6 +162,7 @@ int EdgeServer::run() {
   for (unsigned i = 0; i < threads; ++i) {
     s.workers.push_back(std::make_unique<Worker>(*s.runtime, i));
     s.workers.back()->set_properties(table);
+    s.workers.back()->start_sweeping();
   }
   s.runtime->on_drained = [&s](Worker& w) {
     // The last connection of this loop closed: its loop may end.

@@ -8,6 +8,28 @@ namespace candela::edge {
 
 Worker::Worker(EdgeRuntime& runtime, unsigned index) : runtime_(runtime), index_(index) {}
 
+void Worker::start_sweeping() {
+  sweep_timer_.expires_after(kSweepInterval);
+  sweep_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec) return;
+    sweep();
+    start_sweeping();
+  });
+}
+
+void Worker::sweep() {
+  coarse_now_ = std::chrono::steady_clock::now();
+  expired_.clear();
+  for (auto* c : connections_) {
+    if (c->deadline_passed(coarse_now_)) expired_.push_back(c->weak_from_this());
+  }
+  // Handled after the scan: a timeout may close a connection and change the set.
+  for (auto& weak : expired_) {
+    if (auto c = weak.lock()) c->on_deadline();
+  }
+  expired_.clear();
+}
+
 boost::asio::ip::tcp::socket Worker::take_pooled(const std::string& endpoint, bool& found) {
   auto it = idle_origin_.find(endpoint);
   while (it != idle_origin_.end() && !it->second.empty()) {

@@ -4,6 +4,8 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -33,7 +35,12 @@ class Worker {
   boost::asio::ip::tcp::socket take_pooled(const std::string& endpoint, bool& found);
   void give_back(const std::string& endpoint, boost::asio::ip::tcp::socket socket);
 
-  // Connection bookkeeping for graceful shutdown.
+  // A clock read once per sweep tick: precise enough for timeouts of seconds, and free to read.
+  std::chrono::steady_clock::time_point coarse_now() const { return coarse_now_; }
+  // Starts the periodic sweep that enforces connection deadlines (on this loop's thread).
+  void start_sweeping();
+
+  // Connection bookkeeping for graceful shutdown and deadlines.
   void attach(ClientConnection* c) { connections_.insert(c); }
   void detach(ClientConnection* c);
   // Stops new requests: idle connections close now, busy ones after their response.
@@ -43,14 +50,23 @@ class Worker {
 
  private:
   static constexpr std::size_t kMaxIdlePerOrigin = 64;
+  // Deadlines are checked by one timer per loop instead of one timer operation per request.
+  static constexpr std::chrono::milliseconds kSweepInterval{250};
 
-  boost::asio::io_context io_{1};  // one thread per loop: Asio may skip its internal locking
+  void sweep();
+
+  // One thread runs this loop and only it touches the loop's sockets and timers, so the
+  // reactor's per-socket locking is switched off; posting from other threads stays safe.
+  boost::asio::io_context io_{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
   EdgeRuntime& runtime_;
   unsigned index_;
   std::shared_ptr<const PropertyTable> properties_;
   std::unordered_map<std::string, std::vector<boost::asio::ip::tcp::socket>> idle_origin_;
   std::unordered_set<ClientConnection*> connections_;
   bool draining_ = false;
+  boost::asio::steady_timer sweep_timer_{io_};
+  std::chrono::steady_clock::time_point coarse_now_ = std::chrono::steady_clock::now();
+  std::vector<std::weak_ptr<ClientConnection>> expired_;  // reused by sweep()
 };
 
 }  // namespace candela::edge

@@ -260,10 +260,13 @@ ParseResult parse_field_line(std::string_view line, HeaderField& field) noexcept
 
 // Reads field lines from `pos` until the empty line. On kComplete, `head_size` is set.
 // Limits are checked line by line and on the incomplete tail, so an endless head fails as
-// soon as it passes max_header_bytes or max_header_count.
+// soon as it passes max_header_bytes or max_header_count. Every error in an origin's
+// response is kBadResponse: the client did nothing wrong, the edge answers 502.
 ParseResult parse_fields(std::string_view buf, std::size_t pos, const ParseLimits& limits,
-                         ParseError too_large, HeaderView& headers, FieldSummary& summary,
+                         bool is_response, HeaderView& headers, FieldSummary& summary,
                          std::size_t& head_size) {
+  const ParseError too_large =
+      is_response ? ParseError::kBadResponse : ParseError::kHeadersTooLarge;
   std::size_t count = 0;
   for (;;) {
     const void* nl =
@@ -282,7 +285,7 @@ ParseResult parse_fields(std::string_view buf, std::size_t pos, const ParseLimit
     if (++count > limits.max_header_count) return fail(too_large, "too many header fields");
     HeaderField field;
     if (ParseResult r = parse_field_line(line, field); r.status == ParseStatus::kError) {
-      if (too_large == ParseError::kBadResponse) r.error = ParseError::kBadResponse;
+      if (is_response) r.error = ParseError::kBadResponse;
       return r;
     }
     headers.add(field.name, field.value);
@@ -504,8 +507,8 @@ ParseResult parse_request_head(std::string_view buffer, const ParseLimits& limit
   }
 
   FieldSummary s;
-  if (ParseResult r = parse_fields(buffer, le + 1, limits, ParseError::kHeadersTooLarge,
-                                   out.headers, s, out.head_size);
+  if (ParseResult r = parse_fields(buffer, le + 1, limits, /*is_response=*/false, out.headers, s,
+                                   out.head_size);
       r.status != ParseStatus::kComplete) {
     return r;
   }
@@ -596,8 +599,8 @@ ParseResult parse_response_head(std::string_view buffer, std::string_view reques
   }
 
   FieldSummary s;
-  if (ParseResult r = parse_fields(buffer, le + 1, limits, ParseError::kBadResponse, out.headers, s,
-                                   out.head_size);
+  if (ParseResult r =
+          parse_fields(buffer, le + 1, limits, /*is_response=*/true, out.headers, s, out.head_size);
       r.status != ParseStatus::kComplete) {
     return r;
   }

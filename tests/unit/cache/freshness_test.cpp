@@ -260,6 +260,9 @@ TEST(Freshness, RequestMaxAgeRejectsOlderFreshResponse) {
             Freshness::kRevalidateOrServeOnError);
   EXPECT_EQ(evaluate(info, at(1), request({{"Cache-Control", "max-age=0"}})),
             Freshness::kRevalidateOrServeOnError);
+  // Within the second of storing the age rounds down to 0, yet max-age=0 still revalidates.
+  EXPECT_EQ(evaluate(info, at(0), request({{"Cache-Control", "max-age=0"}})),
+            Freshness::kRevalidateOrServeOnError);
 }
 
 TEST(Freshness, RequestMinFreshNeedsEnoughRemainingLifetime) {
