@@ -7,6 +7,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <csignal>
+#include <filesystem>
 #include <thread>
 
 #include "edge/access_log.hpp"
@@ -36,6 +37,9 @@ tcp::endpoint parse_endpoint(const std::string& text) {
 
 std::unique_ptr<AccessLog> make_access_log(const AccessLogSettings& s) {
   if (s.path.empty()) return nullptr;
+  // The log's folder is the edge's to manage, like the file itself.
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(s.path).parent_path(), ec);
   AccessLogOptions o;
   o.path = s.path;
   o.max_bytes = s.rotate_bytes;
