@@ -20,6 +20,7 @@ ROWS = [
     ("many_1k_rps", "10,000 distinct 1 KiB hits: requests/s", "higher"),
     ("many_1k_p99", "10,000 distinct 1 KiB hits: p99 latency (ms)", "lower"),
     ("mem_per_object", "Memory per cached 100-byte object (bytes of RSS)", "lower"),
+    ("mem_with_files_per_object", "… including cache files on tmpfs (bytes)", "lower"),
     ("herd_origin", "Herd: origin requests for 200 simultaneous clients", "lower"),
 ]
 

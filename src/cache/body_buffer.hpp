@@ -36,7 +36,7 @@ namespace candela::cache {
 //      event loop, which then goes back to step 1.
 // subscribe() checks the state under the same mutex that the filler takes after publishing, so a
 // callback is either registered before the publication (and invoked by it) or refused.
-// A callback keeps what it captures alive until it runs; capture a weak_ptr to the session.
+// A callback keeps what it captures alive until it runs, at the latest when the fill ends.
 class BodyBuffer {
  public:
   static constexpr std::size_t kFirstBlockBytes = 4 * 1024;

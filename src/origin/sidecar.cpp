@@ -76,8 +76,9 @@ SidecarParse parse_sidecar(std::string_view text) {
     if (!name.empty() && name.front() == '@') {
       const auto n = parse_int(value);
       if (http::iequals(name, "@status")) {
-        if (!n || *n < 100 || *n > 599) {
-          problem("@status must be a number from 100 to 599");
+        // 1xx are interim responses, never the final answer for a file.
+        if (!n || *n < 200 || *n > 599) {
+          problem("@status must be a number from 200 to 599");
         } else {
           out.sidecar.status = static_cast<int>(*n);
         }

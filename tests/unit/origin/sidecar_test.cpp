@@ -48,7 +48,7 @@ TEST(Sidecar, BadLinesAreReportedWithTheirNumberAndSkipped) {
   const auto p = parse_sidecar(
       "no colon here\n"
       "Bad Name: x\n"
-      "@status: 99\n"
+      "@status: 101\n"
       "@delay-ms: soon\n"
       "@chunked: yes\n"
       "@bogus: 1\n"
