@@ -30,13 +30,10 @@ void add_via(http::HeaderList& fields, std::string_view edge_id) {
   fields.set("Via", via);
 }
 
-void finish_object(const ObjectContext& ctx, cache::CacheObject& o,
+void finish_object(const ObjectContext& ctx, cache::CacheObject& o, http::HeaderList& fields,
                    const http::HeaderView& received) {
-  if (!o.headers.contains("Date")) o.headers.add("Date", format_http_date(ctx.response_time));
-  o.header_block = serialize_fields(o.headers);
-  const auto view = o.headers.view();
-  o.etag = std::string(view.get("ETag").value_or(""));
-  o.last_modified = std::string(view.get("Last-Modified").value_or(""));
+  if (!fields.contains("Date")) fields.add("Date", format_http_date(ctx.response_time));
+  o.set_fields(fields);
   // Age as received feeds the age calculation; it is not stored as a field.
   o.freshness = cache::compute_freshness(o.status, received,
                                          cache::select_response_directives(received),
@@ -44,12 +41,6 @@ void finish_object(const ObjectContext& ctx, cache::CacheObject& o,
 }
 
 }  // namespace
-
-std::string serialize_fields(const http::HeaderList& headers) {
-  std::string out;
-  for (const auto& [name, value] : headers) http::append_field(out, name, value);
-  return out;
-}
 
 std::shared_ptr<cache::CacheObject> build_object(const ObjectContext& ctx,
                                                  const OriginResponse& response,
@@ -59,18 +50,19 @@ std::shared_ptr<cache::CacheObject> build_object(const ObjectContext& ctx,
   o->property_id = std::string(ctx.property_id);
   o->status = response.status;
   const auto received = response.headers.view();
+  http::HeaderList fields;
   cache::for_each_end_to_end(received, [&](const http::HeaderField& f) {
     if (is_per_response(f.name) || is_listed(strip_fields, f.name)) return;
-    o->headers.add(f.name, f.value);
+    fields.add(f.name, f.value);
   });
-  add_via(o->headers, ctx.edge_id);
+  add_via(fields, ctx.edge_id);
   if (response.framing == http::BodyFraming::kContentLength) {
     o->declared_length = response.content_length;
   } else if (response.framing == http::BodyFraming::kNone) {
     o->declared_length = 0;
   }
   o->body = std::make_shared<cache::BodyBuffer>(o->declared_length);
-  finish_object(ctx, *o, received);
+  finish_object(ctx, *o, fields, received);
   return o;
 }
 
@@ -81,15 +73,18 @@ std::shared_ptr<cache::CacheObject> refresh_object(const ObjectContext& ctx,
   o->key = stale.key;
   o->property_id = stale.property_id;
   o->status = stale.status;
-  o->headers = stale.headers;
-  const auto received = not_modified.headers.view();
-  cache::update_stored_headers(o->headers, received);
-  o->headers.remove("Age");
-  o->headers.remove("Content-Length");
+  http::HeaderList fields;
+  for (const auto& f : stale.fields()) fields.add(f.name, f.value);
+  cache::update_stored_headers(fields, not_modified.headers.view());
+  fields.remove("Age");
+  fields.remove("Content-Length");
   o->body = stale.body;
   o->declared_length = stale.declared_length;
   o->vary_fields = stale.vary_fields;
-  finish_object(ctx, *o, o->headers.view());
+  // The 304's Age (if any) is what the age calculation must see, with the refreshed fields.
+  http::HeaderList received = fields;
+  if (auto age = not_modified.headers.get("Age")) received.add("Age", *age);
+  finish_object(ctx, *o, fields, received.view());
   return o;
 }
 

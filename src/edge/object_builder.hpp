@@ -32,7 +32,4 @@ std::shared_ptr<cache::CacheObject> refresh_object(const ObjectContext& ctx,
                                                    const cache::CacheObject& stale,
                                                    const OriginResponse& not_modified);
 
-// Serialises `headers` as "Name: value\r\n" lines.
-std::string serialize_fields(const http::HeaderList& headers);
-
 }  // namespace candela::edge

@@ -90,7 +90,7 @@ bool ranges_apply(const PlanContext& ctx, const cache::CacheObject& o,
   if (ctx.request.method != "GET" || o.status != 200 || !length) return false;
   auto if_range = ctx.request.headers.get("If-Range");
   if (!if_range) return true;
-  const auto view = o.headers.view();
+  const auto view = o.fields();
   std::optional<SysTime> last_modified, date;
   if (!o.last_modified.empty()) last_modified = parse_http_date(o.last_modified);
   if (auto d = view.get("Date")) date = parse_http_date(*d);
@@ -123,7 +123,7 @@ void plan_object(const PlanContext& ctx, std::shared_ptr<const cache::CacheObjec
   const auto& req = ctx.request;
 
   if (has_conditionals(req.headers)) {
-    const auto stored = o.headers.view();
+    const auto stored = o.fields();
     auto result = cache::evaluate_conditionals(req.method, req.headers, o.status,
                                                cache::Validators::from(stored));
     if (result == cache::ConditionalResult::kNotModified) {
@@ -169,12 +169,13 @@ void plan_object(const PlanContext& ctx, std::shared_ptr<const cache::CacheObjec
         return;
       }
       // Several ranges: multipart/byteranges, each part sliced from the stored body.
-      const auto content_type = o.headers.get("Content-Type").value_or("application/octet-stream");
+      const auto stored = o.fields();
+      const auto content_type = stored.get("Content-Type").value_or("application/octet-stream");
       auto multipart = cache::build_multipart_byteranges(
           ranges.view(), *length, content_type,
           cache::make_boundary(reinterpret_cast<std::uintptr_t>(&o) ^ *length));
-      for (const auto& [name, value] : o.headers) {
-        if (!http::iequals(name, "Content-Type")) http::append_field(out.head, name, value);
+      for (const auto& f : stored) {
+        if (!http::iequals(f.name, "Content-Type")) http::append_field(out.head, f.name, f.value);
       }
       http::append_field(out.head, "Content-Type", multipart.content_type);
       add_cache_fields(out, cache_status, age_seconds);
