@@ -60,6 +60,9 @@ void ClientConnection::start() {
 
 void ClientConnection::on_drain() {
   drain_requested_ = true;
+  // A response not yet under way says "Connection: close", so the client does not send another
+  // request on a connection that is about to end (RFC 9112 §9.6).
+  if (phase_ != Phase::kWriting) keep_alive_ = false;
   if (phase_ == Phase::kIdle && in_used_ == 0) close();
 }
 
@@ -70,6 +73,14 @@ void ClientConnection::read_more() {
     const std::size_t cap = limits.max_header_bytes + limits.max_body_bytes + 4096;
     if (in_.size() >= cap) return reject(http::ParseError::kBodyTooLarge);
     in_.resize(std::min(cap, in_.size() * 2));
+    if (phase_ == Phase::kReadingBody) {
+      // The parsed head's views pointed into the old storage: parse the same bytes again so
+      // they point into the new one (rare: only bodies larger than the buffer get here).
+      const std::size_t head = request_.head_size;
+      http::ParseLimits parse_limits{limits.max_request_line, limits.max_header_bytes,
+                                     limits.max_header_count, limits.max_body_bytes};
+      http::parse_request_head(std::string_view(in_.data(), head), parse_limits, request_);
+    }
   }
   socket_.async_read_some(asio::buffer(in_.data() + in_used_, in_.size() - in_used_),
                           [self = shared_from_this()](boost::system::error_code ec,
@@ -292,6 +303,9 @@ void ClientConnection::write_step() {
   if (out_.empty()) return finish_response();
   for (const auto& b : out_) log_.total_bytes += b.size();
   head_sent_ = true;
+  // The send timeout bounds each write, not the whole response: a long download to a client
+  // that keeps reading must not be cut off.
+  arm_timer(Phase::kWriting, worker_.runtime().limits().send_timeout);
   asio::async_write(socket_, out_,
                     [self = shared_from_this(), finished](boost::system::error_code ec,
                                                           std::size_t) {
@@ -302,6 +316,9 @@ void ClientConnection::write_step() {
 }
 
 void ClientConnection::wait_for_body(std::uint64_t offset) {
+  // The client has taken everything so far; the origin is slow, which the fill's own read
+  // timeout bounds, so the send timeout does not run meanwhile.
+  disarm_timer();
   auto body = plan_.object->body;
   // The subscription is what keeps this connection alive while it waits: no read or write is
   // pending now, so a weak reference would let the connection (and its socket) be destroyed

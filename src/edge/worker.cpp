@@ -1,10 +1,27 @@
 // Per-loop state: pooled origin connections and the client connections to drain on shutdown.
 #include "edge/worker.hpp"
 
+#include <sys/socket.h>
+
+#include <cerrno>
+
 #include "edge/client_connection.hpp"
 #include "edge/edge_runtime.hpp"
 
 namespace candela::edge {
+
+namespace {
+
+// Whether an idle origin connection can carry a request: the origin may have closed it (or,
+// misbehaving, sent bytes) while it sat in the pool. Noticing this before sending matters for
+// requests that cannot be retried on a fresh connection, such as POST.
+bool still_idle(boost::asio::ip::tcp::socket& socket) {
+  char byte;
+  const ssize_t n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
+}  // namespace
 
 Worker::Worker(EdgeRuntime& runtime, unsigned index) : runtime_(runtime), index_(index) {}
 
@@ -35,10 +52,12 @@ boost::asio::ip::tcp::socket Worker::take_pooled(const std::string& endpoint, bo
   while (it != idle_origin_.end() && !it->second.empty()) {
     auto socket = std::move(it->second.back());
     it->second.pop_back();
-    if (socket.is_open()) {
+    if (socket.is_open() && still_idle(socket)) {
       found = true;
       return socket;
     }
+    boost::system::error_code ec;
+    socket.close(ec);
   }
   found = false;
   return boost::asio::ip::tcp::socket(io_);
