@@ -18,10 +18,10 @@ build: deps
 	  -DCANDELA_EXTRA_CTEST_DIRS="$(CURDIR)/$(ASAN);$(CURDIR)/$(FUZZ)"
 	cmake --build $(RELEASE) -j $(JOBS)
 
-# Unit tests again under AddressSanitizer + UBSan.
+# Every unit and end-to-end test again, with the whole product under AddressSanitizer + UBSan.
 build-asan: deps
 	cmake -S . -B $(ASAN) $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Debug -DCANDELA_SANITIZE=ON \
-	  -DCANDELA_UNIT_ONLY=ON -DCANDELA_TEST_PREFIX=asan.
+	  -DCANDELA_TEST_PREFIX=asan.
 	cmake --build $(ASAN) -j $(JOBS)
 
 # libFuzzer targets (clang), each run for a bounded time by CTest.

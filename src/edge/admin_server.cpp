@@ -21,7 +21,7 @@ namespace {
 
 class AdminSession : public std::enable_shared_from_this<AdminSession> {
  public:
-  AdminSession(Worker& worker, tcp::socket socket, const bool& draining)
+  AdminSession(Worker& worker, tcp::socket socket, const std::atomic<bool>& draining)
       : worker_(worker), socket_(std::move(socket)), draining_(draining) {}
 
   void start() {
@@ -72,14 +72,14 @@ class AdminSession : public std::enable_shared_from_this<AdminSession> {
 
   Worker& worker_;
   tcp::socket socket_;
-  const bool& draining_;
+  const std::atomic<bool>& draining_;
   asio::streambuf buffer_{64 * 1024};
   std::string out_;
 };
 
 }  // namespace
 
-void start_admin_accept(Worker& worker, tcp::acceptor& acceptor, const bool& draining) {
+void start_admin_accept(Worker& worker, tcp::acceptor& acceptor, const std::atomic<bool>& draining) {
   acceptor.async_accept([&worker, &acceptor, &draining](boost::system::error_code ec,
                                                         tcp::socket socket) {
     if (ec) return;  // closed on shutdown

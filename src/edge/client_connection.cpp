@@ -189,8 +189,7 @@ void ClientConnection::dispatch() {
 void ClientConnection::reject(http::ParseError error) {
   // After a framing error the rest of the stream cannot be trusted: answer and close.
   keep_alive_ = false;
-  request_.clear();
-  request_.method = "GET";
+  request_.clear();  // not a request: the log shows no method or path
   log_.cache_status = "error";
   std::string body(http::describe(error));
   body += '\n';
@@ -320,16 +319,23 @@ void ClientConnection::wait_for_body(std::uint64_t offset) {
   // timeout bounds, so the send timeout does not run meanwhile.
   disarm_timer();
   auto body = plan_.object->body;
-  // The subscription is what keeps this connection alive while it waits: no read or write is
-  // pending now, so a weak reference would let the connection (and its socket) be destroyed
-  // mid-response. It is released when the fill appends, completes or fails (the fill's read
-  // timeout bounds the wait).
+  // No read or write is pending now, so the loop holds this connection until the fill
+  // appends, completes or fails (bounded by the fill's read timeout).
+  worker_.park(shared_from_this());
+  std::weak_ptr<ClientConnection> weak = weak_from_this();
   auto executor = socket_.get_executor();
-  const bool waiting = body->subscribe(offset, [self = shared_from_this(), executor]() {
-    asio::post(executor, [self]() {
+  const bool waiting = body->subscribe(offset, [weak, executor]() {
+    asio::post(executor, [weak]() {
+      auto self = weak.lock();
+      if (!self) return;
+      self->worker_.unpark(self.get());
       if (!self->closed_) self->write_step();
     });
   });
+  if (!waiting) {
+    worker_.unpark(this);
+    write_step();
+  }
   if (!waiting) write_step();
 }
 
@@ -380,7 +386,6 @@ void ClientConnection::on_deadline() {
     keep_alive_ = false;
     log_.cache_status = "error";
     request_.clear();
-    request_.method = "GET";
     send_generated(408, "Request timeout: the request was not received in time\n");
     return;
   }

@@ -56,6 +56,7 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
   // Runs `fn` on this connection's loop later, keeping the connection alive meanwhile.
   template <typename Fn>
   void post(Fn&& fn);
+  boost::asio::any_io_executor executor() { return socket_.get_executor(); }
   bool closed() const { return closed_; }
 
  private:

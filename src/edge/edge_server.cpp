@@ -60,7 +60,7 @@ struct EdgeServer::Impl {
   std::unique_ptr<tcp::acceptor> admin;
   asio::io_context control{1};
   std::atomic<unsigned> drained{0};
-  bool draining = false;
+  std::atomic<bool> draining{false};
 
   void accept_on(Worker& w, tcp::acceptor& a) {
     a.async_accept(w.io(), [this, &w, &a](boost::system::error_code ec, tcp::socket socket) {
@@ -86,6 +86,16 @@ struct EdgeServer::Impl {
     acceptors.resize(workers.size());
     for (const auto& address : config.listen) {
       const tcp::endpoint ep = parse_endpoint(address);
+      // SO_REUSEPORT would let this edge share a port another process is already listening on
+      // and take half its traffic; a plain bind first turns that into a clear start-up error.
+      try {
+        tcp::acceptor probe(control);
+        probe.open(ep.protocol());
+        probe.set_option(tcp::acceptor::reuse_address(true));
+        probe.bind(ep);
+      } catch (const boost::system::system_error& e) {
+        throw std::runtime_error(address + ": " + e.code().message());
+      }
       for (auto& w : workers) {
         auto a = std::make_unique<tcp::acceptor>(w->io());
         try {
@@ -128,8 +138,7 @@ struct EdgeServer::Impl {
   }
 
   void shutdown() {
-    if (draining) return;
-    draining = true;
+    if (draining.exchange(true)) return;
     spdlog::info("draining: finishing in-flight responses (up to {} ms)",
                  config.limits.shutdown_grace.count());
     for (auto& w : workers) {
@@ -138,10 +147,8 @@ struct EdgeServer::Impl {
           boost::system::error_code ec;
           a->close(ec);
         }
-        if (worker->index() == 0 && admin) {
-          boost::system::error_code ec;
-          admin->close(ec);
-        }
+        // The admin listener stays open: /healthz answers 503 "draining" so that monitors
+        // and routers see the drain; it ends with the loop.
         worker->begin_drain();
       });
     }
@@ -217,6 +224,8 @@ int EdgeServer::run() {
   s.control.run();
   for (auto& w : s.workers) w->io().stop();
   for (auto& t : loops) t.join();
+  // Connections destroyed with the loops must not call back into the stopped control loop.
+  s.runtime->on_drained = nullptr;
   if (s.runtime->access_log()) s.runtime->access_log()->flush();
   spdlog::info("edge {} stopped", s.config.edge_id);
   return 0;

@@ -13,7 +13,7 @@ bool PendingFill::wait(std::function<void()> on_outcome) {
 }
 
 void PendingFill::resolve(Outcome outcome, std::shared_ptr<const cache::CacheObject> object,
-                          int status) {
+                          int status, double origin_ms) {
   std::vector<std::function<void()>> waiters;
   {
     std::lock_guard lock(mutex_);
@@ -21,9 +21,21 @@ void PendingFill::resolve(Outcome outcome, std::shared_ptr<const cache::CacheObj
     outcome_ = outcome;
     object_ = std::move(object);
     status_ = status;
+    origin_ms_ = origin_ms;
     waiters.swap(waiters_);
   }
   for (auto& w : waiters) w();
+}
+
+void PendingFill::abandon() {
+  std::vector<std::function<void()>> dropped;
+  {
+    std::lock_guard lock(mutex_);
+    if (outcome_ != Outcome::kWaiting) return;
+    outcome_ = Outcome::kFailed;
+    status_ = 502;
+    dropped.swap(waiters_);
+  }
 }
 
 PendingFill::Outcome PendingFill::outcome() const {
@@ -34,6 +46,11 @@ PendingFill::Outcome PendingFill::outcome() const {
 std::shared_ptr<const cache::CacheObject> PendingFill::object() const {
   std::lock_guard lock(mutex_);
   return object_;
+}
+
+double PendingFill::origin_ms() const {
+  std::lock_guard lock(mutex_);
+  return origin_ms_;
 }
 
 int PendingFill::status() const {

@@ -30,17 +30,25 @@ class PendingFill {
   // Registers a one-shot callback for the outcome. If the outcome is already known, returns
   // false without registering: the caller reads outcome() directly.
   bool wait(std::function<void()> on_outcome);
-  void resolve(Outcome outcome, std::shared_ptr<const cache::CacheObject> object, int status);
+  // `origin_ms`: time to the origin's response head (or failure), for the leader's log.
+  void resolve(Outcome outcome, std::shared_ptr<const cache::CacheObject> object, int status,
+               double origin_ms);
+
+  // The fill ended without an outcome (its loop stopped): waiters are dropped without being
+  // called, which also frees what their callbacks hold.
+  void abandon();
 
   Outcome outcome() const;
   std::shared_ptr<const cache::CacheObject> object() const;
   int status() const;
+  double origin_ms() const;
 
  private:
   mutable std::mutex mutex_;
   Outcome outcome_ = Outcome::kWaiting;
   std::shared_ptr<const cache::CacheObject> object_;
   int status_ = 0;
+  double origin_ms_ = -1;
   std::vector<std::function<void()>> waiters_;
 };
 

@@ -154,6 +154,7 @@ class CacheFill : public OriginFetchHandler {
             std::shared_ptr<const Property> property, ObjectPtr stale, std::string request_bytes,
             http::HeaderList request_fields)
       : worker_(worker),
+        registered_key_(key),
         key_(std::move(key)),
         pending_(std::move(pending)),
         property_(std::move(property)),
@@ -161,6 +162,12 @@ class CacheFill : public OriginFetchHandler {
         request_bytes_(std::move(request_bytes)),
         request_fields_(std::move(request_fields)),
         request_time_(worker.runtime().clock().now()) {}
+
+  ~CacheFill() override {
+    // Destroyed without an outcome only when its loop stops mid-fetch.
+    worker_.runtime().fills().remove(registered_key_, pending_.get());
+    pending_->abandon();
+  }
 
   void start(const std::shared_ptr<CacheFill>& self) {
     started_ = std::chrono::steady_clock::now();
@@ -214,7 +221,6 @@ class CacheFill : public OriginFetchHandler {
     resolve(PendingFill::Outcome::kFailed, nullptr, status_for(error));
   }
 
-  double origin_ms() const { return origin_ms_; }
 
  private:
   void store(EdgeRuntime& rt, const std::shared_ptr<CacheObject>& object,
@@ -284,16 +290,13 @@ class CacheFill : public OriginFetchHandler {
 
   void resolve(PendingFill::Outcome outcome, ObjectPtr object, int status) {
     worker_.runtime().fills().remove(pending_key(), pending_.get());
-    pending_->resolve(outcome, std::move(object), status);
+    pending_->resolve(outcome, std::move(object), status, origin_ms_);
   }
   std::string_view pending_key() const { return registered_key_; }
 
- public:
-  std::string registered_key_;
-
- private:
   Worker& worker_;
-  std::string key_;
+  std::string registered_key_;  // the key the pending fill is registered under
+  std::string key_;             // where the object is stored (a variant key with Vary)
   std::shared_ptr<PendingFill> pending_;
   std::shared_ptr<const Property> property_;
   ObjectPtr stale_;
@@ -311,27 +314,31 @@ void fill(const Conn& c, std::string key, ObjectPtr stale, bool background) {
   EdgeRuntime& rt = c->worker().runtime();
   bool created = false;
   auto pending = rt.fills().join_or_create(key, created);
-  double* origin_ms_slot = nullptr;
-  std::shared_ptr<CacheFill> fetch;
   if (created) {
     http::HeaderList fields;
     for (const auto& f : c->request().headers) fields.add(f.name, f.value);
     ForwardContext fwd{c->request(), {}, *c->property(), c->client_ip(), rt.edge_id(),
                        ForwardMode::kFill, stale.get()};
-    fetch = std::make_shared<CacheFill>(c->worker(), key, pending, c->property(), stale,
-                                        build_origin_request(fwd), std::move(fields));
-    fetch->registered_key_ = key;
+    auto fetch = std::make_shared<CacheFill>(c->worker(), key, pending, c->property(), stale,
+                                             build_origin_request(fwd), std::move(fields));
     fetch->start(fetch);
   }
-  (void)origin_ms_slot;
   if (background) return;  // the client is served the stale object meanwhile
 
-  auto continue_with = [c, pending, stale, leader = created, fetch] {
-    on_fill_outcome(c, pending, stale, leader, fetch ? fetch->origin_ms() : -1);
+  // The loop holds the connection while it waits; the fill's callback holds it weakly, so a
+  // fill that never ends (the loop stopped) leaks nothing.
+  c->worker().park(c);
+  std::weak_ptr<ClientConnection> weak = c;
+  auto executor = c->executor();
+  auto continue_with = [weak, pending, stale, leader = created] {
+    auto conn = weak.lock();
+    if (!conn) return;
+    conn->worker().unpark(conn.get());
+    on_fill_outcome(conn, pending, stale, leader, pending->origin_ms());
   };
-  const bool waiting = pending->wait([c, continue_with] {
+  const bool waiting = pending->wait([executor, continue_with] {
     // Outcomes arrive on the filler's loop; the client continues on its own.
-    c->post(continue_with);
+    boost::asio::post(executor, continue_with);
   });
   if (!waiting) continue_with();
 }

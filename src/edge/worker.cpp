@@ -25,6 +25,25 @@ bool still_idle(boost::asio::ip::tcp::socket& socket) {
 
 Worker::Worker(EdgeRuntime& runtime, unsigned index) : runtime_(runtime), index_(index) {}
 
+Worker::~Worker() {
+  // Release parked connections while their sockets' loop still exists.
+  auto parked = std::move(parked_);
+  parked.clear();
+}
+
+void Worker::park(std::shared_ptr<ClientConnection> c) {
+  ClientConnection* key = c.get();
+  parked_.emplace(key, std::move(c));
+}
+
+std::shared_ptr<ClientConnection> Worker::unpark(ClientConnection* c) {
+  auto it = parked_.find(c);
+  if (it == parked_.end()) return nullptr;
+  auto held = std::move(it->second);
+  parked_.erase(it);
+  return held;
+}
+
 void Worker::start_sweeping() {
   sweep_timer_.expires_after(kSweepInterval);
   sweep_timer_.async_wait([this](boost::system::error_code ec) {

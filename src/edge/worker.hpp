@@ -22,6 +22,7 @@ class ClientConnection;
 class Worker {
  public:
   Worker(EdgeRuntime& runtime, unsigned index);
+  ~Worker();
 
   boost::asio::io_context& io() { return io_; }
   EdgeRuntime& runtime() { return runtime_; }
@@ -40,6 +41,13 @@ class Worker {
   // Starts the periodic sweep that enforces connection deadlines (on this loop's thread).
   void start_sweeping();
 
+  // A connection waiting for a fill's outcome or for body bytes has no I/O pending that would
+  // keep it alive; the loop holds it until it is woken (and releases it when the loop ends).
+  // Callbacks from fills hold weak references only, so nothing leaks if a fill never ends.
+  void park(std::shared_ptr<ClientConnection> c);
+  // The parked connection, released from the loop's hold; null if it was not parked.
+  std::shared_ptr<ClientConnection> unpark(ClientConnection* c);
+
   // Connection bookkeeping for graceful shutdown and deadlines.
   void attach(ClientConnection* c) { connections_.insert(c); }
   void detach(ClientConnection* c);
@@ -55,18 +63,21 @@ class Worker {
 
   void sweep();
 
+  // Declared before io_ so that they outlive it: connections destroyed with the loop's
+  // pending handlers still detach themselves from this set.
+  EdgeRuntime& runtime_;
+  unsigned index_;
+  std::unordered_set<ClientConnection*> connections_;
+  bool draining_ = false;
   // One thread runs this loop and only it touches the loop's sockets and timers, so the
   // reactor's per-socket locking is switched off; posting from other threads stays safe.
   boost::asio::io_context io_{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
-  EdgeRuntime& runtime_;
-  unsigned index_;
   std::shared_ptr<const PropertyTable> properties_;
   std::unordered_map<std::string, std::vector<boost::asio::ip::tcp::socket>> idle_origin_;
-  std::unordered_set<ClientConnection*> connections_;
-  bool draining_ = false;
   boost::asio::steady_timer sweep_timer_{io_};
   std::chrono::steady_clock::time_point coarse_now_ = std::chrono::steady_clock::now();
   std::vector<std::weak_ptr<ClientConnection>> expired_;  // reused by sweep()
+  std::unordered_map<ClientConnection*, std::shared_ptr<ClientConnection>> parked_;
 };
 
 }  // namespace candela::edge
