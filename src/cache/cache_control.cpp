@@ -3,21 +3,15 @@
 
 #include <algorithm>
 
+#include "http/text.hpp"
+
 namespace candela::cache {
 
 namespace {
-
-bool is_ows(char c) noexcept {
-  return c == ' ' || c == '\t';
-}
-char lower(char c) noexcept {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-}
-
 std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && is_ows(s.front()))
+  while (!s.empty() && http::is_ows(s.front()))
     s.remove_prefix(1);
-  while (!s.empty() && is_ows(s.back()))
+  while (!s.empty() && http::is_ows(s.back()))
     s.remove_suffix(1);
   return s;
 }
@@ -76,7 +70,7 @@ void keep_lowest(std::optional<std::int64_t>& slot, std::int64_t v) noexcept {
 bool name_is(std::string_view name, std::string_view lower_literal) noexcept {
   if (name.size() != lower_literal.size()) return false;
   for (std::size_t i = 0; i < name.size(); ++i) {
-    if (lower(name[i]) != lower_literal[i]) return false;
+    if (http::ascii_lower(name[i]) != lower_literal[i]) return false;
   }
   return true;
 }
@@ -102,7 +96,7 @@ void add_field_names(const Argument& arg, bool& flag, std::vector<std::string>& 
     std::string name;
     name.reserve(item.size());
     for (char c : item) {
-      if (c != '\\') name.push_back(lower(c));
+      if (c != '\\') name.push_back(http::ascii_lower(c));
     }
     if (name.empty()) continue;
     if (std::find(fields.begin(), fields.end(), name) == fields.end()) {

@@ -15,7 +15,8 @@ http::HeaderView CacheObject::fields() const {
     const auto colon = line.find(':');
     if (colon == std::string_view::npos) continue;
     std::string_view value = line.substr(colon + 1);
-    while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+    while (!value.empty() && value.front() == ' ')
+      value.remove_prefix(1);
     view.add(line.substr(0, colon), value);
   }
   return view;
@@ -23,7 +24,8 @@ http::HeaderView CacheObject::fields() const {
 
 void CacheObject::set_fields(const http::HeaderList& list) {
   header_block.clear();
-  for (const auto& [name, value] : list) http::append_field(header_block, name, value);
+  for (const auto& [name, value] : list)
+    http::append_field(header_block, name, value);
   const auto view = fields();
   etag = view.get("ETag").value_or(std::string_view{});
   last_modified = view.get("Last-Modified").value_or(std::string_view{});

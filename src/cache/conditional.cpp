@@ -2,23 +2,11 @@
 #include "cache/conditional.hpp"
 
 #include "common/http_date.hpp"
+#include "http/text.hpp"
 
 namespace candela::cache {
 
 namespace {
-
-bool is_ows(char c) noexcept {
-  return c == ' ' || c == '\t';
-}
-
-std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && is_ows(s.front()))
-    s.remove_prefix(1);
-  while (!s.empty() && is_ows(s.back()))
-    s.remove_suffix(1);
-  return s;
-}
-
 bool is_etagc(char c) noexcept {
   const auto u = static_cast<unsigned char>(c);
   return u == 0x21 || (u >= 0x23 && u <= 0x7e) || u >= 0x80;
@@ -27,7 +15,7 @@ bool is_etagc(char c) noexcept {
 // A date precondition applies only with exactly one valid HTTP-date.
 std::optional<SysTime> single_date(const http::HeaderView& request, std::string_view name) {
   if (request.count(name) != 1) return std::nullopt;
-  return parse_http_date(trim(*request.get(name)));
+  return parse_http_date(http::trim_ows(*request.get(name)));
 }
 
 bool is_get_or_head(std::string_view method) noexcept {
@@ -50,7 +38,7 @@ std::int64_t secs(SysTime t) noexcept {
 }  // namespace
 
 std::optional<EntityTag> parse_entity_tag(std::string_view text) noexcept {
-  text = trim(text);
+  text = http::trim_ows(text);
   EntityTag tag;
   if (text.size() >= 2 && text[0] == 'W' && text[1] == '/') {
     tag.weak = true;
@@ -74,7 +62,7 @@ bool weak_match(const EntityTag& a, const EntityTag& b) noexcept {
 
 bool etag_list_matches(std::string_view field_value, std::optional<std::string_view> current_etag,
                        bool strong) noexcept {
-  const std::string_view value = trim(field_value);
+  const std::string_view value = http::trim_ows(field_value);
   // The stored response is a current representation, so "*" always matches.
   if (value == "*") return true;
   if (!current_etag) return false;
@@ -99,8 +87,9 @@ bool etag_list_matches(std::string_view field_value, std::optional<std::string_v
 Validators Validators::from(const http::HeaderView& stored) noexcept {
   Validators v;
   v.etag = stored.get("ETag");
-  if (const auto lm = stored.get("Last-Modified")) v.last_modified = parse_http_date(trim(*lm));
-  if (const auto date = stored.get("Date")) v.date = parse_http_date(trim(*date));
+  if (const auto lm = stored.get("Last-Modified"))
+    v.last_modified = parse_http_date(http::trim_ows(*lm));
+  if (const auto date = stored.get("Date")) v.date = parse_http_date(http::trim_ows(*date));
   return v;
 }
 

@@ -4,22 +4,18 @@
 #include <algorithm>
 
 #include "common/http_date.hpp"
+#include "http/text.hpp"
 
 namespace candela::cache {
 
 namespace {
-
-bool is_ows(char c) noexcept {
-  return c == ' ' || c == '\t';
-}
-
 // The Age value: first field line, first list member; anything but digits is ignored
 // (treated as 0), large values are clamped to 2^31 (RFC 9111 §5.1, §1.2.2).
 std::int64_t parse_age(const http::HeaderView& response) noexcept {
   const auto value = response.get("Age");
   if (!value) return 0;
   std::string_view v = *value;
-  while (!v.empty() && is_ows(v.front()))
+  while (!v.empty() && http::is_ows(v.front()))
     v.remove_prefix(1);
   std::int64_t age = 0;
   std::size_t i = 0;
@@ -29,7 +25,7 @@ std::int64_t parse_age(const http::HeaderView& response) noexcept {
   if (i == 0) return 0;
   for (; i < v.size(); ++i) {
     if (v[i] == ',') break;
-    if (!is_ows(v[i])) return 0;  // "1.5", "10s": not delta-seconds
+    if (!http::is_ows(v[i])) return 0;  // "1.5", "10s": not delta-seconds
   }
   return age;
 }

@@ -1,23 +1,11 @@
 // Hop-by-hop field classification without allocation.
 #include "cache/hop_by_hop.hpp"
 
+#include "http/text.hpp"
+
 namespace candela::cache {
 
-namespace {
-
-bool is_ows(char c) noexcept {
-  return c == ' ' || c == '\t';
-}
-
-std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && is_ows(s.front()))
-    s.remove_prefix(1);
-  while (!s.empty() && is_ows(s.back()))
-    s.remove_suffix(1);
-  return s;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 bool is_fixed_hop_by_hop(std::string_view name) noexcept {
   for (std::string_view f :
@@ -34,7 +22,7 @@ bool is_connection_option(const http::HeaderView& fields, std::string_view name)
     std::string_view list = f.value;
     while (true) {
       const auto comma = list.find(',');
-      if (http::iequals(trim(list.substr(0, comma)), name)) return true;
+      if (http::iequals(http::trim_ows(list.substr(0, comma)), name)) return true;
       if (comma == std::string_view::npos) break;
       list.remove_prefix(comma + 1);
     }

@@ -8,26 +8,15 @@
 #include "cache/conditional.hpp"
 #include "common/http_date.hpp"
 #include "http/headers.hpp"
+#include "http/text.hpp"
 
 namespace candela::cache {
 
 namespace {
 
-constexpr std::uint64_t kU64Max = std::numeric_limits<std::uint64_t>::max();
-
-bool is_ows(char c) noexcept {
-  return c == ' ' || c == '\t';
-}
-
-std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && is_ows(s.front()))
-    s.remove_prefix(1);
-  while (!s.empty() && is_ows(s.back()))
-    s.remove_suffix(1);
-  return s;
-}
-
-// 1*DIGIT, saturating: a position past 2^64 is simply "past the end".
+constexpr std::uint64_t kU64Max =
+    std::numeric_limits<std::uint64_t>::max();  // 1*DIGIT, saturating: a position past 2^64 is
+                                                // simply "past the end".
 bool parse_pos(std::string_view s, std::uint64_t& out) noexcept {
   if (s.empty()) return false;
   std::uint64_t v = 0;
@@ -98,9 +87,10 @@ void append_u64(std::string& out, std::uint64_t v) {
 
 RangeRequest parse_range(std::string_view value, std::uint64_t length) noexcept {
   RangeRequest result;
-  value = trim(value);
+  value = http::trim_ows(value);
   const auto eq = value.find('=');
-  if (eq == std::string_view::npos || !http::iequals(trim(value.substr(0, eq)), "bytes")) {
+  if (eq == std::string_view::npos ||
+      !http::iequals(http::trim_ows(value.substr(0, eq)), "bytes")) {
     return result;
   }
   std::string_view set = value.substr(eq + 1);
@@ -109,7 +99,7 @@ RangeRequest parse_range(std::string_view value, std::uint64_t length) noexcept 
   std::size_t n = 0;
   while (true) {
     const auto comma = set.find(',');
-    const std::string_view item = trim(set.substr(0, comma));
+    const std::string_view item = http::trim_ows(set.substr(0, comma));
     if (!item.empty()) {
       if (n == kMaxRanges || !parse_spec(item, specs[n])) return result;
       ++n;
@@ -140,7 +130,7 @@ RangeRequest parse_range(std::string_view value, std::uint64_t length) noexcept 
 
 bool if_range_matches(std::string_view if_range, std::optional<std::string_view> etag,
                       std::optional<SysTime> last_modified, std::optional<SysTime> date) noexcept {
-  if_range = trim(if_range);
+  if_range = http::trim_ows(if_range);
   if (!if_range.empty() && (if_range.front() == '"' || if_range.starts_with("W/"))) {
     const auto wanted = parse_entity_tag(if_range);
     if (!wanted || !etag) return false;

@@ -4,21 +4,15 @@
 #include <algorithm>
 #include <array>
 
+#include "http/text.hpp"
+
 namespace candela::cache {
 
 namespace {
-
-bool is_ows(char c) noexcept {
-  return c == ' ' || c == '\t';
-}
-char lower(char c) noexcept {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-}
-
 std::string_view trim(std::string_view s) noexcept {
-  while (!s.empty() && is_ows(s.front()))
+  while (!s.empty() && http::is_ows(s.front()))
     s.remove_prefix(1);
-  while (!s.empty() && is_ows(s.back()))
+  while (!s.empty() && http::is_ows(s.back()))
     s.remove_suffix(1);
   return s;
 }
@@ -39,7 +33,7 @@ void for_each_member(std::string_view list, Fn&& fn) {
 void append_collapsed(std::string_view member, std::string& out) {
   bool space = false;
   for (char c : member) {
-    if (is_ows(c)) {
+    if (http::is_ows(c)) {
       space = true;
       continue;
     }
@@ -57,7 +51,7 @@ bool is_zero_q(std::string_view params) noexcept {
     const auto next = p.find(';');
     std::string_view param = trim(p.substr(0, next));
     pos += 1;
-    if (param.size() < 2 || lower(param[0]) != 'q') continue;
+    if (param.size() < 2 || http::ascii_lower(param[0]) != 'q') continue;
     std::string_view rest = trim(param.substr(1));
     if (rest.empty() || rest.front() != '=') continue;
     rest = trim(rest.substr(1));
@@ -89,8 +83,9 @@ void append_accept_encoding(const http::HeaderView& request, std::string& out) {
     });
   }
   auto less = [](std::string_view a, std::string_view b) {
-    return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(),
-                                        [](char x, char y) { return lower(x) < lower(y); });
+    return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+      return http::ascii_lower(x) < http::ascii_lower(y);
+    });
   };
   std::sort(codings.begin(), codings.begin() + static_cast<std::ptrdiff_t>(n), less);
   bool first = true;
@@ -99,7 +94,7 @@ void append_accept_encoding(const http::HeaderView& request, std::string& out) {
     if (!first && http::iequals(prev, codings[i])) continue;
     if (!first) out.push_back(',');
     for (char c : codings[i])
-      out.push_back(lower(c));
+      out.push_back(http::ascii_lower(c));
     prev = codings[i];
     first = false;
   }
@@ -122,7 +117,7 @@ std::vector<std::string> varied_fields(const http::HeaderView& response) {
     for_each_member(f.value, [&](std::string_view m) {
       std::string name(m);
       for (char& c : name)
-        c = lower(c);
+        c = http::ascii_lower(c);
       names.push_back(std::move(name));
     });
   }

@@ -31,7 +31,7 @@ constexpr char kVariantSeparator = '\x1f';
 
 void lookup_and_serve(const Conn& c);
 void fill(const Conn& c, std::string key, ObjectPtr stale, bool background);
-void pass(const Conn& c, ForwardMode mode);
+void pass(const Conn& c);
 
 cache::FreshnessConfig freshness_config(EdgeRuntime& rt, const Property& p) {
   const auto& s = rt.cache_settings();
@@ -84,7 +84,7 @@ void match_property(const Conn& c) {
     return c->send_generated(405, "This method is not allowed on a CDN edge.\n",
                              "Allow: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS\r\n");
   }
-  pass(c, ForwardMode::kPass);
+  pass(c);
 }
 
 // ---- step 3: cache key and lookup -------------------------------------------------------
@@ -109,7 +109,7 @@ void lookup_and_serve(const Conn& c) {
 
   ObjectPtr object = lookup(rt, req, key);
   if (object && object->uncacheable) {
-    if (rt.clock().now() < object->uncacheable_until) return pass(c, ForwardMode::kFill);
+    if (rt.clock().now() < object->uncacheable_until) return pass(c);
     object.reset();
   }
   const auto directives = cache::parse_request_directives(req.headers);
@@ -178,8 +178,8 @@ class CacheFill : public OriginFetchHandler {
     EdgeRuntime& rt = worker_.runtime();
     rt.metrics().origin_fetches(true).inc();
     origin_ms_ = ms_since(started_);
-    ObjectContext ctx{key_, property_->id, rt.edge_id(), request_time_, rt.clock().now(),
-                      freshness_config(rt, *property_)};
+    ObjectContext ctx{key_,          property_->id,    rt.edge_id(),
+                      request_time_, rt.clock().now(), freshness_config(rt, *property_)};
     const auto request_view = request_fields_.view();
     const auto response_view = response.headers.view();
 
@@ -199,12 +199,13 @@ class CacheFill : public OriginFetchHandler {
     auto decision =
         cache::decide_storability("GET", request_view, response.status, response_view, directives);
     const bool has_length = response.framing == http::BodyFraming::kContentLength;
-    const bool fits = !has_length || response.content_length <= rt.cache_settings().max_object_bytes;
+    const bool fits =
+        !has_length || response.content_length <= rt.cache_settings().max_object_bytes;
     if (decision.store && cache::vary_has_star(response.headers.combined("Vary"))) {
       decision.store = false;
     }
-    auto object = build_object(ctx, response, decision.store ? decision.strip_fields
-                                                             : std::vector<std::string>{});
+    auto object = build_object(ctx, response,
+                               decision.store ? decision.strip_fields : std::vector<std::string>{});
     if (!decision.store || !fits) {
       remember_uncacheable(rt, ctx);
       resolve(PendingFill::Outcome::kPass, object, response.status);
@@ -220,7 +221,6 @@ class CacheFill : public OriginFetchHandler {
     origin_ms_ = ms_since(started_);
     resolve(PendingFill::Outcome::kFailed, nullptr, status_for(error));
   }
-
 
  private:
   void store(EdgeRuntime& rt, const std::shared_ptr<CacheObject>& object,
@@ -316,8 +316,9 @@ void fill(const Conn& c, std::string key, ObjectPtr stale, bool background) {
   auto pending = rt.fills().join_or_create(key, created);
   if (created) {
     http::HeaderList fields;
-    for (const auto& f : c->request().headers) fields.add(f.name, f.value);
-    ForwardContext fwd{c->request(), {}, *c->property(), c->client_ip(), rt.edge_id(),
+    for (const auto& f : c->request().headers)
+      fields.add(f.name, f.value);
+    ForwardContext fwd{c->request(),       {},         *c->property(), c->client_ip(), rt.edge_id(),
                        ForwardMode::kFill, stale.get()};
     auto fetch = std::make_shared<CacheFill>(c->worker(), key, pending, c->property(), stale,
                                              build_origin_request(fwd), std::move(fields));
@@ -365,12 +366,13 @@ void on_fill_outcome(const Conn& c, const std::shared_ptr<PendingFill>& pending,
       }
       const bool revalidated = pending->status() == 304;
       c->log().cache_status = revalidated ? "revalidated" : "miss";
-      std::string status = revalidated ? "Candela; fwd=stale; fwd-status=304"
-                                       : "Candela; fwd=" + std::string(stale ? "stale" : "uri-miss") +
-                                             "; fwd-status=" + std::to_string(object->status) +
-                                             "; stored";
+      std::string status = revalidated
+                               ? "Candela; fwd=stale; fwd-status=304"
+                               : "Candela; fwd=" + std::string(stale ? "stale" : "uri-miss") +
+                                     "; fwd-status=" + std::to_string(object->status) + "; stored";
       status += collapsed;
-      return c->send_object(object, status, cache::age_seconds(object->freshness, rt.clock().now()));
+      return c->send_object(object, status,
+                            cache::age_seconds(object->freshness, rt.clock().now()));
     }
     case PendingFill::Outcome::kPass: {
       if (leader) {
@@ -380,7 +382,7 @@ void on_fill_outcome(const Conn& c, const std::shared_ptr<PendingFill>& pending,
                                                       std::to_string(pending->status()) +
                                                       "; detail=not-storable");
       }
-      return pass(c, ForwardMode::kFill);
+      return pass(c);
     }
     case PendingFill::Outcome::kFailed: {
       const SysTime now = rt.clock().now();
@@ -410,7 +412,11 @@ class PassFetch : public OriginFetchHandler {
     rt.metrics().origin_fetches(true).inc();
     c_->log().origin_ms = ms_since(started_);
     const SysTime now = rt.clock().now();
-    ObjectContext ctx{c_->cache_key(), c_->property()->id, rt.edge_id(), now, now,
+    ObjectContext ctx{c_->cache_key(),
+                      c_->property()->id,
+                      rt.edge_id(),
+                      now,
+                      now,
                       freshness_config(rt, *c_->property())};
     auto object = build_object(ctx, response, {});
     // RFC 9111 §4.4: a successful unsafe request invalidates what is stored for its target.
@@ -443,15 +449,14 @@ class PassFetch : public OriginFetchHandler {
   bool unsafe_;
 };
 
-void pass(const Conn& c, ForwardMode mode) {
+// A pass forwards the client's request as it is (for GET/HEAD with its conditionals and Range:
+// the origin answers those) and relays the response.
+void pass(const Conn& c) {
   EdgeRuntime& rt = c->worker().runtime();
   const auto& req = c->request();
   const bool safe = req.method == "GET" || req.method == "HEAD" || req.method == "OPTIONS";
-  ForwardContext fwd{req, c->request_body(), *c->property(), c->client_ip(), rt.edge_id(), mode,
-                     nullptr};
-  // A pass of a GET/HEAD keeps the client's conditionals and Range: the origin answers them.
-  fwd.mode = ForwardMode::kPass;
-  (void)mode;
+  ForwardContext fwd{req,          c->request_body(),  *c->property(), c->client_ip(),
+                     rt.edge_id(), ForwardMode::kPass, nullptr};
   start_origin_fetch(c->worker(),
                      origin_request(*c->property(), req.method, build_origin_request(fwd)),
                      std::make_shared<PassFetch>(c, !safe));

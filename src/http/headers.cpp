@@ -3,11 +3,11 @@
 
 #include <algorithm>
 
+#include "http/text.hpp"
+
 namespace candela::http {
 
 namespace {
-char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
-
 template <typename Fields, typename NameOf, typename ValueOf>
 std::string join_values(const Fields& fields, std::string_view name, NameOf name_of,
                         ValueOf value_of) {
@@ -24,7 +24,7 @@ std::string join_values(const Fields& fields, std::string_view name, NameOf name
 bool iequals(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) return false;
+    if (http::ascii_lower(a[i]) != http::ascii_lower(b[i])) return false;
   }
   return true;
 }
@@ -73,7 +73,8 @@ std::string HeaderList::combined(std::string_view name) const {
 
 HeaderView HeaderList::view() const {
   HeaderView v;
-  for (const auto& f : fields_) v.add(f.first, f.second);
+  for (const auto& f : fields_)
+    v.add(f.first, f.second);
   return v;
 }
 

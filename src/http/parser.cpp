@@ -6,6 +6,8 @@
 #include <cstring>
 #include <limits>
 
+#include "http/text.hpp"
+
 namespace candela::http {
 
 namespace {
@@ -54,19 +56,6 @@ constexpr std::array<std::uint8_t, 256> kCharTable = make_char_table();
 inline bool has(char c, CharClass cls) noexcept {
   return (kCharTable[static_cast<unsigned char>(c)] & cls) != 0;
 }
-
-inline bool is_ows(char c) noexcept {
-  return c == ' ' || c == '\t';
-}
-
-std::string_view trim_ows(std::string_view s) noexcept {
-  while (!s.empty() && is_ows(s.front()))
-    s.remove_prefix(1);
-  while (!s.empty() && is_ows(s.back()))
-    s.remove_suffix(1);
-  return s;
-}
-
 constexpr ParseResult kIncompleteResult{ParseStatus::kIncomplete, ParseError::kNone, {}};
 
 constexpr ParseResult fail(ParseError e, std::string_view detail) noexcept {
@@ -83,7 +72,7 @@ template <typename F>
 void for_each_list_element(std::string_view list, F&& f) {
   while (!list.empty()) {
     const std::size_t comma = list.find(',');
-    const std::string_view element = trim_ows(list.substr(0, comma));
+    const std::string_view element = http::trim_ows(list.substr(0, comma));
     if (!element.empty()) f(element);
     if (comma == std::string_view::npos) break;
     list.remove_prefix(comma + 1);
@@ -97,7 +86,7 @@ bool parse_content_length(std::string_view value, std::uint64_t& out) noexcept {
   std::uint64_t first = 0;
   while (true) {
     const std::size_t comma = value.find(',');
-    const std::string_view element = trim_ows(value.substr(0, comma));
+    const std::string_view element = http::trim_ows(value.substr(0, comma));
     if (element.empty()) return false;
     std::uint64_t n = 0;
     for (const char c : element) {
@@ -244,8 +233,9 @@ ParseResult parse_field_line(std::string_view line, HeaderField& field) noexcept
   while (i < line.size() && has(line[i], kTchar))
     ++i;
   if (i == line.size() || line[i] != ':') {
-    if (i == 0 && is_ows(line.front())) return bad("obs-fold or whitespace before a field");
-    if (i < line.size() && is_ows(line[i])) return bad("whitespace between field name and colon");
+    if (i == 0 && http::is_ows(line.front())) return bad("obs-fold or whitespace before a field");
+    if (i < line.size() && http::is_ows(line[i]))
+      return bad("whitespace between field name and colon");
     return bad("malformed field name");
   }
   if (i == 0) return bad("empty field name");
@@ -254,7 +244,7 @@ ParseResult parse_field_line(std::string_view line, HeaderField& field) noexcept
     if (!has(line[k], kFieldValue)) return bad("control character in field value");
   }
   field.name = line.substr(0, i);
-  field.value = trim_ows(line.substr(i + 1));
+  field.value = http::trim_ows(line.substr(i + 1));
   return ParseResult{ParseStatus::kComplete, ParseError::kNone, {}};
 }
 
@@ -669,7 +659,7 @@ ChunkedDecoder::Result ChunkedDecoder::step(std::string_view in, std::size_t& po
           state_ = State::kSizeLf;
         } else if (c == ';') {
           state_ = State::kExt;
-        } else if (is_ows(c)) {
+        } else if (http::is_ows(c)) {
           state_ = State::kSizeWs;
         } else {
           break;
@@ -681,7 +671,7 @@ ChunkedDecoder::Result ChunkedDecoder::step(std::string_view in, std::size_t& po
         if (++ext_bytes_ > kMaxExtensionBytes) break;
         if (c == ';') {
           state_ = State::kExt;
-        } else if (!is_ows(c)) {
+        } else if (!http::is_ows(c)) {
           break;
         }
         ++pos;

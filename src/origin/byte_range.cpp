@@ -4,18 +4,11 @@
 #include <charconv>
 #include <optional>
 
+#include "http/text.hpp"
+
 namespace candela::origin {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
-}
-
 std::optional<std::uint64_t> parse_digits(std::string_view s) {
   if (s.empty()) return std::nullopt;
   std::uint64_t v = 0;
@@ -37,17 +30,18 @@ bool iequals_ascii(std::string_view a, std::string_view b) {
 
 RangeDecision decide_range(std::string_view field, std::uint64_t size) {
   RangeDecision ignore;
-  field = trim(field);
+  field = http::trim_ows(field);
   const auto eq = field.find('=');
-  if (eq == std::string_view::npos || !iequals_ascii(trim(field.substr(0, eq)), "bytes")) {
+  if (eq == std::string_view::npos ||
+      !iequals_ascii(http::trim_ows(field.substr(0, eq)), "bytes")) {
     return ignore;
   }
-  const auto spec = trim(field.substr(eq + 1));
+  const auto spec = http::trim_ows(field.substr(eq + 1));
   if (spec.find(',') != std::string_view::npos) return ignore;
   const auto dash = spec.find('-');
   if (dash == std::string_view::npos) return ignore;
-  const auto first_text = trim(spec.substr(0, dash));
-  const auto last_text = trim(spec.substr(dash + 1));
+  const auto first_text = http::trim_ows(spec.substr(0, dash));
+  const auto last_text = http::trim_ows(spec.substr(dash + 1));
 
   if (first_text.empty()) {  // suffix range: the last n bytes
     const auto n = parse_digits(last_text);
