@@ -34,6 +34,12 @@ void counted_free(void* p) noexcept {
 }
 }  // namespace
 
+// The replacements below pair malloc with free on purpose; GCC 12 at -O3 inlines them and
+// wrongly reports a new/free mismatch (GCC bug 100861).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
 void* operator new(std::size_t n) {
   return counted_alloc(n);
 }
@@ -52,6 +58,9 @@ void operator delete(void* p, std::size_t) noexcept {
 void operator delete[](void* p, std::size_t) noexcept {
   counted_free(p);
 }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 namespace candela::cache {
 namespace {

@@ -16,6 +16,12 @@ std::atomic<bool> g_counting{false};
 std::atomic<int> g_allocations{0};
 }  // namespace
 
+// The replacements below pair malloc with free on purpose; GCC 12 at -O3 inlines them and
+// wrongly reports a new/free mismatch (GCC bug 100861).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
 void* operator new(std::size_t size) {
   if (g_counting.load(std::memory_order_relaxed)) g_allocations.fetch_add(1);
   if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
@@ -36,6 +42,9 @@ void operator delete(void* p, std::size_t) noexcept {
 void operator delete[](void* p, std::size_t) noexcept {
   std::free(p);
 }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 namespace candela::http {
 namespace {
