@@ -6,13 +6,12 @@
 
 #include "cache/cache_key.hpp"
 #include "cache/freshness.hpp"
-#include "cache/storability.hpp"
 #include "cache/vary.hpp"
+#include "edge/cache_fill.hpp"
 #include "edge/client_connection.hpp"
 #include "edge/edge_runtime.hpp"
-#include "edge/object_builder.hpp"
-#include "edge/origin_fetch.hpp"
 #include "edge/origin_request.hpp"
+#include "edge/pass_fetch.hpp"
 #include "edge/worker.hpp"
 
 namespace candela::edge {
@@ -23,44 +22,8 @@ using Conn = std::shared_ptr<ClientConnection>;
 using cache::CacheObject;
 using ObjectPtr = std::shared_ptr<const CacheObject>;
 
-// Objects that turned out not to be storable are remembered for this long, so that requests
-// for them go straight to the origin instead of queueing behind one another (hit-for-pass).
-constexpr std::int64_t kUncacheableMemorySeconds = 60;
-// Separates a primary key from the Vary secondary key; cannot occur in either.
-constexpr char kVariantSeparator = '\x1f';
-
 void lookup_and_serve(const Conn& c);
 void fill(const Conn& c, std::string key, ObjectPtr stale, bool background);
-void pass(const Conn& c);
-
-cache::FreshnessConfig freshness_config(EdgeRuntime& rt, const Property& p) {
-  const auto& s = rt.cache_settings();
-  cache::FreshnessConfig f;
-  f.heuristic_percent = static_cast<std::int64_t>(s.heuristic_fraction * 100.0 + 0.5);
-  f.heuristic_max_seconds = s.heuristic_max_s;
-  f.default_stale_while_revalidate =
-      p.stale_while_revalidate_s >= 0 ? p.stale_while_revalidate_s : s.stale_while_revalidate_s;
-  f.default_stale_if_error = p.stale_if_error_s >= 0 ? p.stale_if_error_s : s.stale_if_error_s;
-  return f;
-}
-
-OriginRequest origin_request(const Property& p, std::string_view method, std::string bytes) {
-  OriginRequest r;
-  r.host = p.origin.host;
-  r.port = p.origin.port;
-  r.method = std::string(method);
-  r.bytes = std::move(bytes);
-  r.idempotent = method == "GET" || method == "HEAD" || method == "OPTIONS" || method == "PUT" ||
-                 method == "DELETE";
-  r.connect_timeout = p.origin.connect_timeout;
-  r.response_timeout = p.origin.response_timeout;
-  r.read_timeout = p.origin.read_timeout;
-  return r;
-}
-
-double ms_since(std::chrono::steady_clock::time_point t) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
-}
 
 // ---- step 1: which property answers this Host? -------------------------------------------
 
@@ -84,7 +47,7 @@ void match_property(const Conn& c) {
     return c->send_generated(405, "This method is not allowed on a CDN edge.\n",
                              "Allow: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS\r\n");
   }
-  pass(c);
+  start_pass(c);
 }
 
 // ---- step 3: cache key and lookup -------------------------------------------------------
@@ -109,7 +72,7 @@ void lookup_and_serve(const Conn& c) {
 
   ObjectPtr object = lookup(rt, req, key);
   if (object && object->uncacheable) {
-    if (rt.clock().now() < object->uncacheable_until) return pass(c);
+    if (rt.clock().now() < object->uncacheable_until) return start_pass(c);
     object.reset();
   }
   const auto directives = cache::parse_request_directives(req.headers);
@@ -147,166 +110,6 @@ void lookup_and_serve(const Conn& c) {
 
 // ---- step 5: fill from the origin, one fill per key however many clients wait -----------
 
-// The fetch behind a pending fill; it outlives the client that started it.
-class CacheFill : public OriginFetchHandler {
- public:
-  CacheFill(Worker& worker, std::string key, std::shared_ptr<PendingFill> pending,
-            std::shared_ptr<const Property> property, ObjectPtr stale, std::string request_bytes,
-            http::HeaderList request_fields)
-      : worker_(worker),
-        registered_key_(key),
-        key_(std::move(key)),
-        pending_(std::move(pending)),
-        property_(std::move(property)),
-        stale_(std::move(stale)),
-        request_bytes_(std::move(request_bytes)),
-        request_fields_(std::move(request_fields)),
-        request_time_(worker.runtime().clock().now()) {}
-
-  ~CacheFill() override {
-    // Destroyed without an outcome only when its loop stops mid-fetch.
-    worker_.runtime().fills().remove(registered_key_, pending_.get());
-    pending_->abandon();
-  }
-
-  void start(const std::shared_ptr<CacheFill>& self) {
-    started_ = std::chrono::steady_clock::now();
-    start_origin_fetch(worker_, origin_request(*property_, "GET", request_bytes_), self);
-  }
-
-  std::shared_ptr<cache::BodyBuffer> on_response_head(OriginResponse& response) override {
-    EdgeRuntime& rt = worker_.runtime();
-    rt.metrics().origin_fetches(true).inc();
-    origin_ms_ = ms_since(started_);
-    ObjectContext ctx{key_,          property_->id,    rt.edge_id(),
-                      request_time_, rt.clock().now(), freshness_config(rt, *property_)};
-    const auto request_view = request_fields_.view();
-    const auto response_view = response.headers.view();
-
-    if (response.status == 304 && stale_) {
-      auto refreshed = refresh_object(ctx, *stale_, response);
-      rt.store().insert(key_, refreshed, refreshed->charge());
-      resolve(PendingFill::Outcome::kObject, refreshed, 304);
-      return nullptr;
-    }
-    if (response.status >= 500 && stale_ &&
-        cache::may_serve_on_error(stale_->freshness, rt.clock().now())) {
-      resolve(PendingFill::Outcome::kFailed, nullptr, response.status);
-      return nullptr;
-    }
-
-    const auto directives = cache::select_response_directives(response_view);
-    auto decision =
-        cache::decide_storability("GET", request_view, response.status, response_view, directives);
-    const bool has_length = response.framing == http::BodyFraming::kContentLength;
-    const bool fits =
-        !has_length || response.content_length <= rt.cache_settings().max_object_bytes;
-    if (decision.store && cache::vary_has_star(response.headers.combined("Vary"))) {
-      decision.store = false;
-    }
-    auto object = build_object(ctx, response,
-                               decision.store ? decision.strip_fields : std::vector<std::string>{});
-    if (!decision.store || !fits) {
-      remember_uncacheable(rt, ctx);
-      resolve(PendingFill::Outcome::kPass, object, response.status);
-      return object->body;
-    }
-    store(rt, object, request_view, response_view);
-    resolve(PendingFill::Outcome::kObject, object, response.status);
-    return object->body;
-  }
-
-  void on_fetch_error(FetchError error) override {
-    worker_.runtime().metrics().origin_fetches(false).inc();
-    origin_ms_ = ms_since(started_);
-    resolve(PendingFill::Outcome::kFailed, nullptr, status_for(error));
-  }
-
- private:
-  void store(EdgeRuntime& rt, const std::shared_ptr<CacheObject>& object,
-             const http::HeaderView& request, const http::HeaderView& response) {
-    auto fields = cache::varied_fields(response);
-    if (!fields.empty()) {
-      // The primary key holds an index of the varied fields; the variant has its own key.
-      const std::string primary = key_.substr(0, key_.find(kVariantSeparator));
-      auto index = std::make_shared<CacheObject>();
-      index->key = primary;
-      index->property_id = property_->id;
-      index->vary_index = true;
-      index->vary_fields = fields;
-      rt.store().insert(primary, index, index->charge());
-      std::string variant = primary;
-      variant += kVariantSeparator;
-      cache::secondary_key(fields, request, variant);
-      object->key = variant;
-      object->vary_fields = std::move(fields);
-      key_ = variant;
-    }
-    rt.store().insert(object->key, object, object->charge());
-    // Bodies without a declared length are re-charged (or dropped if too big) when complete.
-    if (!object->declared_length) {
-      std::weak_ptr<CacheObject> weak = object;
-      auto* runtime = &rt;
-      const std::uint64_t max_bytes = rt.cache_settings().max_object_bytes;
-      watch_completion(object->body, [weak, runtime, max_bytes] {
-        auto o = weak.lock();
-        if (!o) return;
-        if (o->body->failed() || o->body->size() > max_bytes) {
-          runtime->store().erase(o->key);
-        } else {
-          runtime->store().update_charge(o->key, o->charge(), o.get());
-        }
-      });
-    }
-  }
-
-  // Calls `done` (on the filler's thread) once the body is complete or failed.
-  static void watch_completion(std::shared_ptr<cache::BodyBuffer> body,
-                               std::function<void()> done) {
-    auto again = std::make_shared<std::function<void()>>();
-    *again = [body, done, again] {
-      if (body->complete() || body->failed()) {
-        done();
-        *again = nullptr;  // break the self-reference
-        return;
-      }
-      if (!body->subscribe(body->size(), [again] {
-            if (*again) (*again)();
-          })) {
-        (*again)();
-      }
-    };
-    (*again)();
-  }
-
-  void remember_uncacheable(EdgeRuntime& rt, const ObjectContext& ctx) {
-    auto marker = std::make_shared<CacheObject>();
-    marker->key = key_;
-    marker->property_id = property_->id;
-    marker->uncacheable = true;
-    marker->uncacheable_until = ctx.response_time + std::chrono::seconds(kUncacheableMemorySeconds);
-    rt.store().insert(key_, marker, marker->charge());
-  }
-
-  void resolve(PendingFill::Outcome outcome, ObjectPtr object, int status) {
-    worker_.runtime().fills().remove(pending_key(), pending_.get());
-    pending_->resolve(outcome, std::move(object), status, origin_ms_);
-  }
-  std::string_view pending_key() const { return registered_key_; }
-
-  Worker& worker_;
-  std::string registered_key_;  // the key the pending fill is registered under
-  std::string key_;             // where the object is stored (a variant key with Vary)
-  std::shared_ptr<PendingFill> pending_;
-  std::shared_ptr<const Property> property_;
-  ObjectPtr stale_;
-  std::string request_bytes_;
-  http::HeaderList request_fields_;
-  SysTime request_time_;
-  std::chrono::steady_clock::time_point started_;
-  double origin_ms_ = -1;
-};
-
 void on_fill_outcome(const Conn& c, const std::shared_ptr<PendingFill>& pending, ObjectPtr stale,
                      bool leader, double origin_ms);
 
@@ -320,9 +123,8 @@ void fill(const Conn& c, std::string key, ObjectPtr stale, bool background) {
       fields.add(f.name, f.value);
     ForwardContext fwd{c->request(),       {},         *c->property(), c->client_ip(), rt.edge_id(),
                        ForwardMode::kFill, stale.get()};
-    auto fetch = std::make_shared<CacheFill>(c->worker(), key, pending, c->property(), stale,
-                                             build_origin_request(fwd), std::move(fields));
-    fetch->start(fetch);
+    start_cache_fill(c->worker(), key, pending, c->property(), stale, build_origin_request(fwd),
+                     std::move(fields));
   }
   if (background) return;  // the client is served the stale object meanwhile
 
@@ -382,7 +184,7 @@ void on_fill_outcome(const Conn& c, const std::shared_ptr<PendingFill>& pending,
                                                       std::to_string(pending->status()) +
                                                       "; detail=not-storable");
       }
-      return pass(c);
+      return start_pass(c);
     }
     case PendingFill::Outcome::kFailed: {
       const SysTime now = rt.clock().now();
@@ -399,67 +201,6 @@ void on_fill_outcome(const Conn& c, const std::shared_ptr<PendingFill>& pending,
       return c->send_generated(status, body);
     }
   }
-}
-
-// ---- pass: the request goes to the origin and the response back, nothing stored ----------
-
-class PassFetch : public OriginFetchHandler {
- public:
-  PassFetch(Conn c, bool unsafe) : c_(std::move(c)), unsafe_(unsafe) {}
-
-  std::shared_ptr<cache::BodyBuffer> on_response_head(OriginResponse& response) override {
-    EdgeRuntime& rt = c_->worker().runtime();
-    rt.metrics().origin_fetches(true).inc();
-    c_->log().origin_ms = ms_since(started_);
-    const SysTime now = rt.clock().now();
-    ObjectContext ctx{c_->cache_key(),
-                      c_->property()->id,
-                      rt.edge_id(),
-                      now,
-                      now,
-                      freshness_config(rt, *c_->property())};
-    auto object = build_object(ctx, response, {});
-    // RFC 9111 §4.4: a successful unsafe request invalidates what is stored for its target.
-    if (unsafe_ && response.status >= 200 && response.status < 400) {
-      std::string key;
-      const auto& req = c_->request();
-      cache::build_cache_key(c_->property()->id, req.path, req.query, cache::KeyPolicy{}, key);
-      rt.store().erase(key);
-    }
-    if (c_->closed()) return nullptr;
-    c_->log().cache_status = "pass";
-    c_->send_relayed(object, "Candela; fwd=bypass; fwd-status=" + std::to_string(response.status));
-    return object->body;
-  }
-
-  void on_fetch_error(FetchError error) override {
-    c_->worker().runtime().metrics().origin_fetches(false).inc();
-    c_->log().origin_ms = ms_since(started_);
-    c_->log().cache_status = "error";
-    if (c_->closed()) return;
-    std::string body = describe(error);
-    body += ".\n";
-    c_->send_generated(status_for(error), body);
-  }
-
-  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
-
- private:
-  Conn c_;
-  bool unsafe_;
-};
-
-// A pass forwards the client's request as it is (for GET/HEAD with its conditionals and Range:
-// the origin answers those) and relays the response.
-void pass(const Conn& c) {
-  EdgeRuntime& rt = c->worker().runtime();
-  const auto& req = c->request();
-  const bool safe = req.method == "GET" || req.method == "HEAD" || req.method == "OPTIONS";
-  ForwardContext fwd{req,          c->request_body(),  *c->property(), c->client_ip(),
-                     rt.edge_id(), ForwardMode::kPass, nullptr};
-  start_origin_fetch(c->worker(),
-                     origin_request(*c->property(), req.method, build_origin_request(fwd)),
-                     std::make_shared<PassFetch>(c, !safe));
 }
 
 }  // namespace
