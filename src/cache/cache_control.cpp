@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "cache/structured_field.hpp"
 #include "http/text.hpp"
 
 namespace candela::cache {
@@ -205,10 +206,30 @@ CacheControl parse_cache_control_fields(const http::HeaderView& fields,
   return cc;
 }
 
+namespace {
+
+// RFC 9213 §2.1: a targeted field is a Structured Field dictionary, and one that fails to parse
+// is ignored as a whole. The delta-seconds directives must be Integers: `max-age="60"` is a
+// parse failure there, not a quoted number as in Cache-Control.
+bool is_valid_targeted_field(const http::HeaderView& response, std::string_view field) {
+  const auto on_member = [](std::string_view key, SfValueType type) {
+    const bool numeric = http::iequals(key, "max-age") || http::iequals(key, "s-maxage") ||
+                         http::iequals(key, "stale-while-revalidate") ||
+                         http::iequals(key, "stale-if-error");
+    return !numeric || type == SfValueType::kInteger;
+  };
+  for (const auto& f : response) {
+    if (http::iequals(f.name, field) && !walk_sf_dictionary(f.value, on_member)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 ResponseDirectives select_response_directives(const http::HeaderView& response,
                                               std::span<const std::string_view> targeted_fields) {
   for (std::string_view field : targeted_fields) {
-    if (!response.contains(field)) continue;
+    if (!response.contains(field) || !is_valid_targeted_field(response, field)) continue;
     CacheControl cc = parse_cache_control_fields(response, field);
     if (cc.any) return {std::move(cc), true};
   }

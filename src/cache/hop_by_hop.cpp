@@ -8,9 +8,9 @@ namespace candela::cache {
 namespace {}  // namespace
 
 bool is_fixed_hop_by_hop(std::string_view name) noexcept {
-  for (std::string_view f :
-       {"Connection", "Keep-Alive", "Proxy-Connection", "TE", "Trailer", "Transfer-Encoding",
-        "Upgrade", "HTTP2-Settings", "Proxy-Authenticate", "Proxy-Authorization"}) {
+  for (std::string_view f : {"Connection", "Keep-Alive", "Proxy-Connection", "TE", "Trailer",
+                             "Transfer-Encoding", "Upgrade", "HTTP2-Settings", "Proxy-Authenticate",
+                             "Proxy-Authentication-Info", "Proxy-Authorization"}) {
     if (http::iequals(name, f)) return true;
   }
   return false;

@@ -8,10 +8,11 @@
 namespace candela::cache {
 
 // The fixed hop-by-hop set: Connection, Keep-Alive, Proxy-Connection, TE, Trailer,
-// Transfer-Encoding, Upgrade, HTTP2-Settings, and Proxy-Authenticate / Proxy-Authorization.
-// The last two are listed because they address the proxy itself (RFC 9110 §11.7): a
-// Proxy-Authorization meant for this CDN must never reach the origin, and an origin's
-// Proxy-Authenticate must never be stored and replayed to other clients.
+// Transfer-Encoding, Upgrade, HTTP2-Settings, and Proxy-Authenticate /
+// Proxy-Authentication-Info / Proxy-Authorization. The last three are listed because they
+// address the proxy itself (RFC 9110 §11.7, RFC 9111 §3.1): a Proxy-Authorization meant for
+// this CDN must never reach the origin, and an origin's Proxy-Authenticate or
+// Proxy-Authentication-Info must never be stored and replayed to other clients.
 bool is_fixed_hop_by_hop(std::string_view name) noexcept;
 
 // Whether `name` is listed as a connection option in any Connection field of `fields`.

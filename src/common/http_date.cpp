@@ -79,6 +79,13 @@ class Cursor {
     return true;
   }
 
+  // Like literal(), ignoring ASCII case: senders are strict about case, parsers need not be.
+  bool iliteral(std::string_view lit) noexcept {
+    if (!iequal(s_.substr(pos_, lit.size()), lit)) return false;
+    pos_ += lit.size();
+    return true;
+  }
+
   // Exactly `n` decimal digits.
   bool digits(std::size_t n, unsigned& out) noexcept {
     if (s_.size() - pos_ < n) return false;
@@ -133,7 +140,7 @@ bool parse_imf(std::string_view text, Fields& f) noexcept {
   unsigned year = 0;
   if (!(c.name(kShortDays, wd) && c.literal(", ") && c.digits(2, f.day) && c.literal(" ") &&
         c.name(kMonths, mon) && c.literal(" ") && c.digits(4, year) && c.literal(" ") &&
-        c.time_of_day(f.hour, f.minute, f.second) && c.literal(" GMT") && c.at_end())) {
+        c.time_of_day(f.hour, f.minute, f.second) && c.iliteral(" GMT") && c.at_end())) {
     return false;
   }
   f.month = mon + 1;
@@ -149,7 +156,7 @@ bool parse_rfc850(std::string_view text, Fields& f) noexcept {
   unsigned yy = 0;
   if (!(c.name(kLongDays, wd) && c.literal(", ") && c.digits(2, f.day) && c.literal("-") &&
         c.name(kMonths, mon) && c.literal("-") && c.digits(2, yy) && c.literal(" ") &&
-        c.time_of_day(f.hour, f.minute, f.second) && c.literal(" GMT") && c.at_end())) {
+        c.time_of_day(f.hour, f.minute, f.second) && c.iliteral(" GMT") && c.at_end())) {
     return false;
   }
   f.month = mon + 1;

@@ -1,6 +1,7 @@
 // Cache fills: storability, storing (Vary, unknown lengths), 304 refresh, hit-for-pass markers.
 #include "edge/cache_fill.hpp"
 
+#include "cache/revalidation.hpp"
 #include "cache/storability.hpp"
 #include "cache/vary.hpp"
 #include "edge/edge_runtime.hpp"
@@ -56,6 +57,12 @@ class CacheFill : public OriginFetchHandler {
     const auto response_view = response.headers.view();
 
     if (response.status == 304 && stale_) {
+      if (!cache::not_modified_applies(stale_->fields(), response_view)) {
+        // The 304 names another representation than the one stored (RFC 9111 §4.3.4): it
+        // cannot refresh it, and there is no body to serve instead.
+        resolve(PendingFill::Outcome::kFailed, nullptr, 502);
+        return nullptr;
+      }
       auto refreshed = refresh_object(ctx, *stale_, response);
       rt.store().insert(key_, refreshed, refreshed->charge());
       resolve(PendingFill::Outcome::kObject, refreshed, 304);

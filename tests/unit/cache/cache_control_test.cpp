@@ -154,5 +154,42 @@ TEST(CacheControl, MostSpecificTargetedFieldWins) {
   EXPECT_EQ(d.cc.max_age, 5);
 }
 
+// RFC 9213 §2.1: a targeted field that is not a valid Structured Field dictionary is ignored
+// as a whole, and Cache-Control decides (cache-tests cdn-cc-invalid-sh-type-*).
+TEST(CacheControl, InvalidCdnCacheControlFallsBackToCacheControl) {
+  for (const char* value :
+       {"max-age=10000, &&&&&", "max-age=\"10000\"", "max-age=10000,", "max-age =100",
+        "max-age= 100", "max-age=1.5", "stale-if-error=\"60\", max-age=600"}) {
+    http::HeaderList h;
+    h.add("Cache-Control", "no-store");
+    h.add("CDN-Cache-Control", value);
+    const auto d = select_response_directives(h.view());
+    EXPECT_FALSE(d.targeted) << value;
+    EXPECT_TRUE(d.cc.no_store) << value;
+  }
+}
+
+TEST(CacheControl, ValidCdnCacheControlWithExtensionsIsUsed) {
+  for (const char* value : {"foobar, max-age=3600", "max-age=3600, private=\"Set-Cookie\"",
+                            "max-age=3600;x=1, x-ext=?1, MaX-AgE=3600"}) {
+    http::HeaderList h;
+    h.add("Cache-Control", "no-store");
+    h.add("CDN-Cache-Control", value);
+    const auto d = select_response_directives(h.view());
+    EXPECT_TRUE(d.targeted) << value;
+    EXPECT_FALSE(d.cc.no_store) << value;
+  }
+}
+
+TEST(CacheControl, OneInvalidCdnCacheControlLineInvalidatesTheField) {
+  http::HeaderList h;
+  h.add("Cache-Control", "max-age=5");
+  h.add("CDN-Cache-Control", "max-age=600");
+  h.add("CDN-Cache-Control", "s-maxage=\"600\"");
+  const auto d = select_response_directives(h.view());
+  EXPECT_FALSE(d.targeted);
+  EXPECT_EQ(d.cc.max_age, 5);
+}
+
 }  // namespace
 }  // namespace candela::cache

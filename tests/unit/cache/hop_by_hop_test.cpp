@@ -10,9 +10,9 @@ namespace candela::cache {
 namespace {
 
 TEST(HopByHop, FixedListIsCaseInsensitive) {
-  for (const char* n :
-       {"Connection", "keep-alive", "PROXY-CONNECTION", "te", "Trailer", "Transfer-Encoding",
-        "Upgrade", "Proxy-Authenticate", "Proxy-Authorization", "HTTP2-Settings"}) {
+  for (const char* n : {"Connection", "keep-alive", "PROXY-CONNECTION", "te", "Trailer",
+                        "Transfer-Encoding", "Upgrade", "Proxy-Authenticate", "Proxy-Authorization",
+                        "HTTP2-Settings", "proxy-authentication-info"}) {
     EXPECT_TRUE(is_fixed_hop_by_hop(n)) << n;
   }
   for (const char* n : {"Content-Length", "Cache-Control", "Authorization", "Trailers", "T"}) {
