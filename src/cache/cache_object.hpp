@@ -27,7 +27,7 @@ class CacheObject {
   // wire: "Name: value\r\n" lines. Kept only in this form to keep per-object memory small;
   // fields() parses it when a rarer path (conditional request, multipart) needs single fields.
   std::string header_block;
-  FreshnessInfo freshness;   // everything a hit needs to decide fresh/stale without parsing
+  FreshnessInfo freshness;  // everything a hit needs to decide fresh/stale without parsing
   std::shared_ptr<BodyBuffer> body;
   // Length announced by the origin; without one the length is known only once complete.
   std::optional<std::uint64_t> declared_length;

@@ -79,13 +79,14 @@ class AdminSession : public std::enable_shared_from_this<AdminSession> {
 
 }  // namespace
 
-void start_admin_accept(Worker& worker, tcp::acceptor& acceptor, const std::atomic<bool>& draining) {
-  acceptor.async_accept([&worker, &acceptor, &draining](boost::system::error_code ec,
-                                                        tcp::socket socket) {
-    if (ec) return;  // closed on shutdown
-    std::make_shared<AdminSession>(worker, std::move(socket), draining)->start();
-    start_admin_accept(worker, acceptor, draining);
-  });
+void start_admin_accept(Worker& worker, tcp::acceptor& acceptor,
+                        const std::atomic<bool>& draining) {
+  acceptor.async_accept(
+      [&worker, &acceptor, &draining](boost::system::error_code ec, tcp::socket socket) {
+        if (ec) return;  // closed on shutdown
+        std::make_shared<AdminSession>(worker, std::move(socket), draining)->start();
+        start_admin_accept(worker, acceptor, draining);
+      });
 }
 
 }  // namespace candela::edge

@@ -83,8 +83,9 @@ void ClientConnection::read_more() {
     }
   }
   socket_.async_read_some(asio::buffer(in_.data() + in_used_, in_.size() - in_used_),
-                          [self = shared_from_this()](boost::system::error_code ec,
-                                                      std::size_t n) { self->on_read(ec, n); });
+                          [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
+                            self->on_read(ec, n);
+                          });
 }
 
 void ClientConnection::on_read(boost::system::error_code ec, std::size_t n) {
@@ -159,9 +160,8 @@ bool ClientConnection::collect_body() {
   }
   std::size_t consumed = 0;
   std::string_view fresh(in_.data() + head + body_scanned_, in_used_ - head - body_scanned_);
-  auto result = body_decoder_.decode(fresh, consumed, [&](const char* p, std::size_t n) {
-    request_body_.append(p, n);
-  });
+  auto result = body_decoder_.decode(
+      fresh, consumed, [&](const char* p, std::size_t n) { request_body_.append(p, n); });
   body_scanned_ += consumed;
   if (result == http::ChunkedDecoder::Result::kError) {
     reject(http::ParseError::kBadRequest);
@@ -300,18 +300,19 @@ void ClientConnection::write_step() {
     out_.emplace_back(asio::buffer(kLastChunk));
   }
   if (out_.empty()) return finish_response();
-  for (const auto& b : out_) log_.total_bytes += b.size();
+  for (const auto& b : out_)
+    log_.total_bytes += b.size();
   head_sent_ = true;
   // The send timeout bounds each write, not the whole response: a long download to a client
   // that keeps reading must not be cut off.
   arm_timer(Phase::kWriting, worker_.runtime().limits().send_timeout);
-  asio::async_write(socket_, out_,
-                    [self = shared_from_this(), finished](boost::system::error_code ec,
-                                                          std::size_t) {
-                      if (ec) return self->close();
-                      if (finished) return self->finish_response();
-                      self->write_step();
-                    });
+  asio::async_write(
+      socket_, out_,
+      [self = shared_from_this(), finished](boost::system::error_code ec, std::size_t) {
+        if (ec) return self->close();
+        if (finished) return self->finish_response();
+        self->write_step();
+      });
 }
 
 void ClientConnection::wait_for_body(std::uint64_t offset) {

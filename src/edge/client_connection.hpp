@@ -52,7 +52,8 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
   void send_object(std::shared_ptr<const cache::CacheObject> object, std::string_view cache_status,
                    std::int64_t age_seconds);
   // Relays an origin response that is not served from cache (pass).
-  void send_relayed(std::shared_ptr<const cache::CacheObject> object, std::string_view cache_status);
+  void send_relayed(std::shared_ptr<const cache::CacheObject> object,
+                    std::string_view cache_status);
   // Runs `fn` on this connection's loop later, keeping the connection alive meanwhile.
   template <typename Fn>
   void post(Fn&& fn);
@@ -88,14 +89,14 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
   http::RequestHead request_;
   std::string request_body_;
   http::ChunkedDecoder body_decoder_;
-  std::size_t body_scanned_ = 0;  // bytes of in_ after the head already fed to body_decoder_
+  std::size_t body_scanned_ = 0;   // bytes of in_ after the head already fed to body_decoder_
   std::size_t request_bytes_ = 0;  // head + body bytes of the current request in in_
 
   std::shared_ptr<const Property> property_;
   std::string cache_key_;
   ResponsePlan plan_;
-  std::size_t piece_ = 0;          // index into plan_.pieces being written
-  std::uint64_t piece_done_ = 0;   // bytes of that piece written
+  std::size_t piece_ = 0;         // index into plan_.pieces being written
+  std::uint64_t piece_done_ = 0;  // bytes of that piece written
   bool head_sent_ = false;
   std::string chunk_prefix_;
   std::vector<boost::asio::const_buffer> out_;  // reused gather list

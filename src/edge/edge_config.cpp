@@ -21,7 +21,8 @@ class Checker {
   bool ok() const { return errors_.empty(); }
   std::string message() const {
     std::string out = "invalid edge configuration:";
-    for (const auto& e : errors_) out += "\n  " + e;
+    for (const auto& e : errors_)
+      out += "\n  " + e;
     return out;
   }
 
@@ -54,7 +55,8 @@ class Checker {
     T v = out;
     read(obj, base, key, v);
     if (v < lo || v > hi) {
-      fail(base + "/" + key, "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+      fail(base + "/" + key,
+           "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
       return;
     }
     out = v;
@@ -132,7 +134,8 @@ void parse_properties(Checker& c, const json& j, EdgeConfig& cfg) {
     if (p->aliases.empty()) c.fail(base + "/aliases", "needs at least one host name");
     for (std::size_t a = 0; a < p->aliases.size(); ++a) {
       std::string alias = p->aliases[a];
-      for (char& ch : alias) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      for (char& ch : alias)
+        ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
       p->aliases[a] = alias;
       const std::string ptr = base + "/aliases/" + std::to_string(a);
       if (!valid_alias(alias)) c.fail(ptr, "\"" + alias + "\" is not a valid host name");
@@ -225,8 +228,7 @@ Result<EdgeConfig> parse_edge_config(std::string_view json_text) {
 
   if (auto it = j.find("limits"); it != j.end() && it->is_object()) {
     auto& l = cfg.limits;
-    c.read_range<std::size_t>(*it, "/limits", "max_request_line", l.max_request_line, 256,
-                              1 << 20);
+    c.read_range<std::size_t>(*it, "/limits", "max_request_line", l.max_request_line, 256, 1 << 20);
     c.read_range<std::size_t>(*it, "/limits", "max_header_bytes", l.max_header_bytes, 1024,
                               1 << 20);
     c.read_range<std::size_t>(*it, "/limits", "max_header_count", l.max_header_count, 8, 1000);

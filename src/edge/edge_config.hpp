@@ -13,22 +13,23 @@
 namespace candela::edge {
 
 struct OriginConfig {
-  std::string host;                // name or IP address of the origin
+  std::string host;  // name or IP address of the origin
   std::uint16_t port = 80;
-  std::string protocol = "http";   // "http" (https arrives with secure fill)
-  std::string web_root;            // alternate web root prefixed to every path, e.g. "/media"
-  std::string host_header;         // Host sent to the origin; empty = the client's Host
+  std::string protocol = "http";  // "http" (https arrives with secure fill)
+  std::string web_root;           // alternate web root prefixed to every path, e.g. "/media"
+  std::string host_header;        // Host sent to the origin; empty = the client's Host
   std::chrono::milliseconds connect_timeout{3000};
   std::chrono::milliseconds response_timeout{15000};  // until the response head arrives
   std::chrono::milliseconds read_timeout{15000};      // between two reads of the body
 };
 
 struct Property {
-  std::string id;          // property id, unique in the CDN
-  std::string service_id;  // the service component id (SCID) that owns the property
+  std::string id;                    // property id, unique in the CDN
+  std::string service_id;            // the service component id (SCID) that owns the property
   std::vector<std::string> aliases;  // Host names (optionally host:port) answered for
   OriginConfig origin;
-  std::int64_t stale_while_revalidate_s = -1;  // default when the origin says nothing; -1 = edge default
+  std::int64_t stale_while_revalidate_s =
+      -1;  // default when the origin says nothing; -1 = edge default
   std::int64_t stale_if_error_s = -1;
 };
 
@@ -37,7 +38,7 @@ struct CacheSettings {
   std::uint64_t max_object_bytes = 64ull << 20;  // larger responses stream through uncached
   double heuristic_fraction = 0.1;               // of (Date - Last-Modified), RFC 9111 §4.2.2
   std::int64_t heuristic_max_s = 86400;
-  std::int64_t stale_while_revalidate_s = 0;     // defaults for properties that set none
+  std::int64_t stale_while_revalidate_s = 0;  // defaults for properties that set none
   std::int64_t stale_if_error_s = 0;
 };
 

@@ -30,9 +30,9 @@ EdgeMetrics::EdgeMetrics() {
   requests_ = &registry_.counter_family("candela_edge_requests_total",
                                         "Requests answered, by property and cache status",
                                         {"property", "cache_status"});
-  bytes_ = &registry_.counter_family("candela_edge_response_bytes_total",
-                                     "Bytes sent to clients (head and body), by property",
-                                     {"property"});
+  bytes_ =
+      &registry_.counter_family("candela_edge_response_bytes_total",
+                                "Bytes sent to clients (head and body), by property", {"property"});
   statuses_ = &registry_.counter_family("candela_edge_responses_total",
                                         "Responses by property and status class",
                                         {"property", "status_class"});
@@ -49,9 +49,9 @@ EdgeMetrics::EdgeMetrics() {
 
 PropertyMetrics& EdgeMetrics::property(std::string_view property_id) {
   // One cache per thread (and per EdgeMetrics, for tests that run several edges).
-  thread_local std::unordered_map<const EdgeMetrics*,
-                                  std::unordered_map<std::string, std::unique_ptr<PropertyMetrics>,
-                                                     Hash, std::equal_to<>>>
+  thread_local std::unordered_map<
+      const EdgeMetrics*,
+      std::unordered_map<std::string, std::unique_ptr<PropertyMetrics>, Hash, std::equal_to<>>>
       caches;
   auto& cache = caches[this];
   if (auto it = cache.find(property_id); it != cache.end()) return *it->second;

@@ -40,9 +40,7 @@ class EdgeRuntime {
 
   void connection_opened() { open_connections_.fetch_add(1, std::memory_order_relaxed); }
   void connection_closed() { open_connections_.fetch_sub(1, std::memory_order_relaxed); }
-  std::size_t open_connections() const {
-    return open_connections_.load(std::memory_order_relaxed);
-  }
+  std::size_t open_connections() const { return open_connections_.load(std::memory_order_relaxed); }
 
   // Set by the server: called on a worker's thread when its last connection closed while
   // draining.

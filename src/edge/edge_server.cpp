@@ -178,7 +178,8 @@ int EdgeServer::run() {
   s.runtime->on_drained = [&s](Worker& w) {
     // The last connection of this loop closed: its loop may end.
     w.io().stop();
-    if (s.drained.fetch_add(1) + 1 == s.workers.size()) asio::post(s.control, [&s] { s.control.stop(); });
+    if (s.drained.fetch_add(1) + 1 == s.workers.size())
+      asio::post(s.control, [&s] { s.control.stop(); });
   };
   try {
     s.open_listeners();
@@ -201,7 +202,8 @@ int EdgeServer::run() {
       grace.async_wait([&](boost::system::error_code gec) {
         if (gec) return;
         spdlog::warn("grace period over: closing remaining connections");
-        for (auto& w : s.workers) w->io().stop();
+        for (auto& w : s.workers)
+          w->io().stop();
         s.control.stop();
       });
       wait_signal();
@@ -218,12 +220,15 @@ int EdgeServer::run() {
     });
   }
   std::string listening;
-  for (const auto& l : s.config.listen) listening += (listening.empty() ? "" : ", ") + l;
+  for (const auto& l : s.config.listen)
+    listening += (listening.empty() ? "" : ", ") + l;
   spdlog::info("edge {} serving {} properties on {} with {} loop(s)", s.config.edge_id,
                s.config.properties.size(), listening, threads);
   s.control.run();
-  for (auto& w : s.workers) w->io().stop();
-  for (auto& t : loops) t.join();
+  for (auto& w : s.workers)
+    w->io().stop();
+  for (auto& t : loops)
+    t.join();
   // Connections destroyed with the loops must not call back into the stopped control loop.
   s.runtime->on_drained = nullptr;
   if (s.runtime->access_log()) s.runtime->access_log()->flush();

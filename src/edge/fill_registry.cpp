@@ -24,7 +24,8 @@ void PendingFill::resolve(Outcome outcome, std::shared_ptr<const cache::CacheObj
     origin_ms_ = origin_ms;
     waiters.swap(waiters_);
   }
-  for (auto& w : waiters) w();
+  for (auto& w : waiters)
+    w();
 }
 
 void PendingFill::abandon() {

@@ -35,9 +35,9 @@ void finish_object(const ObjectContext& ctx, cache::CacheObject& o, http::Header
   if (!fields.contains("Date")) fields.add("Date", format_http_date(ctx.response_time));
   o.set_fields(fields);
   // Age as received feeds the age calculation; it is not stored as a field.
-  o.freshness = cache::compute_freshness(o.status, received,
-                                         cache::select_response_directives(received),
-                                         ctx.request_time, ctx.response_time, ctx.freshness);
+  o.freshness =
+      cache::compute_freshness(o.status, received, cache::select_response_directives(received),
+                               ctx.request_time, ctx.response_time, ctx.freshness);
 }
 
 }  // namespace
@@ -74,7 +74,8 @@ std::shared_ptr<cache::CacheObject> refresh_object(const ObjectContext& ctx,
   o->property_id = stale.property_id;
   o->status = stale.status;
   http::HeaderList fields;
-  for (const auto& f : stale.fields()) fields.add(f.name, f.value);
+  for (const auto& f : stale.fields())
+    fields.add(f.name, f.value);
   cache::update_stored_headers(fields, not_modified.headers.view());
   fields.remove("Age");
   fields.remove("Content-Length");

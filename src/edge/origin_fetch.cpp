@@ -29,7 +29,9 @@ const char* describe(FetchError e) noexcept {
   return "origin error";
 }
 
-int status_for(FetchError e) noexcept { return e == FetchError::kTimeout ? 504 : 502; }
+int status_for(FetchError e) noexcept {
+  return e == FetchError::kTimeout ? 504 : 502;
+}
 
 namespace {
 
@@ -69,10 +71,9 @@ class OriginFetch : public std::enable_shared_from_this<OriginFetch> {
     auto address = asio::ip::make_address(request_.host, ec);
     if (!ec) {
       socket_ = tcp::socket(worker_.io());
-      socket_.async_connect(tcp::endpoint(address, request_.port),
-                            [self = shared_from_this()](boost::system::error_code e) {
-                              self->on_connected(e);
-                            });
+      socket_.async_connect(
+          tcp::endpoint(address, request_.port),
+          [self = shared_from_this()](boost::system::error_code e) { self->on_connected(e); });
       return;
     }
     resolver_.async_resolve(
@@ -143,7 +144,8 @@ class OriginFetch : public std::enable_shared_from_this<OriginFetch> {
   void on_head(const http::ResponseHead& head) {
     OriginResponse response;
     response.status = head.status;
-    for (const auto& f : head.headers) response.headers.add(f.name, f.value);
+    for (const auto& f : head.headers)
+      response.headers.add(f.name, f.value);
     response.framing = head.framing;
     response.content_length = head.content_length;
     keep_alive_ = head.keep_alive;
@@ -203,20 +205,19 @@ class OriginFetch : public std::enable_shared_from_this<OriginFetch> {
 
   void read_body() {
     arm_timer(request_.read_timeout);
-    socket_.async_read_some(asio::buffer(buffer_.data(), buffer_.size()),
-                            [self = shared_from_this()](boost::system::error_code ec,
-                                                        std::size_t n) {
-                              if (self->done_) return;
-                              if (ec) {
-                                const bool clean_end = ec == asio::error::eof &&
-                                                       self->framing_ ==
-                                                           http::BodyFraming::kUntilClose;
-                                self->keep_alive_ = false;
-                                return self->finish(clean_end);
-                              }
-                              self->used_ = n;
-                              self->process_body_bytes();
-                            });
+    socket_.async_read_some(
+        asio::buffer(buffer_.data(), buffer_.size()),
+        [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
+          if (self->done_) return;
+          if (ec) {
+            const bool clean_end =
+                ec == asio::error::eof && self->framing_ == http::BodyFraming::kUntilClose;
+            self->keep_alive_ = false;
+            return self->finish(clean_end);
+          }
+          self->used_ = n;
+          self->process_body_bytes();
+        });
   }
 
   void finish(bool ok) {

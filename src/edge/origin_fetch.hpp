@@ -17,8 +17,8 @@ class Worker;
 struct OriginRequest {
   std::string host;  // where to connect (name or IP)
   std::uint16_t port = 80;
-  std::string method;  // decides the framing of the response (HEAD has no body)
-  std::string bytes;   // the whole request as sent: head and body
+  std::string method;      // decides the framing of the response (HEAD has no body)
+  std::string bytes;       // the whole request as sent: head and body
   bool idempotent = true;  // a failure on a reused connection may be retried on a fresh one
   std::chrono::milliseconds connect_timeout{3000};
   std::chrono::milliseconds response_timeout{15000};

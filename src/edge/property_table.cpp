@@ -8,7 +8,8 @@ namespace candela::edge {
 PropertyTable::PropertyTable(const std::vector<std::shared_ptr<const Property>>& properties)
     : properties_(properties) {
   for (const auto& p : properties_) {
-    for (const auto& alias : p->aliases) by_alias_.emplace(alias, p);
+    for (const auto& alias : p->aliases)
+      by_alias_.emplace(alias, p);
   }
 }
 
@@ -35,7 +36,8 @@ const std::shared_ptr<const Property>* PropertyTable::find(std::string_view host
       if (const auto* p = find_exact(lowered)) return p;
     }
   }
-  if (!lowered.empty() && lowered.back() == '.') return find_exact(lowered.substr(0, lowered.size() - 1));
+  if (!lowered.empty() && lowered.back() == '.')
+    return find_exact(lowered.substr(0, lowered.size() - 1));
   return nullptr;
 }
 

@@ -130,7 +130,8 @@ void plan_object(const PlanContext& ctx, std::shared_ptr<const cache::CacheObjec
       start_head(out, 304);
       http::HeaderList fields;
       cache::copy_not_modified_fields(stored, fields);
-      for (const auto& [name, value] : fields) http::append_field(out.head, name, value);
+      for (const auto& [name, value] : fields)
+        http::append_field(out.head, name, value);
       add_cache_fields(out, cache_status, age_seconds);
       end_head(ctx, out);
       return;

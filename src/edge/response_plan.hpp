@@ -24,7 +24,7 @@ struct BodyPiece {
 
 struct ResponsePlan {
   int status = 0;
-  std::string head;  // status line, fields and the blank line
+  std::string head;                                  // status line, fields and the blank line
   std::shared_ptr<const cache::CacheObject> object;  // keeps the body alive while writing
   std::vector<BodyPiece> pieces;
   bool chunked = false;  // body sent with the chunked coding (length unknown when sending)
@@ -42,7 +42,7 @@ struct ResponsePlan {
 
 struct PlanContext {
   const http::RequestHead& request;
-  bool keep_alive;          // the connection stays open after this response
+  bool keep_alive;  // the connection stays open after this response
   std::string_view edge_id;
 };
 

@@ -108,7 +108,8 @@ void Worker::begin_drain() {
   idle_origin_.clear();
   // Copy: closing an idle connection detaches it from the set.
   std::vector<ClientConnection*> current(connections_.begin(), connections_.end());
-  for (auto* c : current) c->on_drain();
+  for (auto* c : current)
+    c->on_drain();
   if (connections_.empty()) runtime_.on_worker_drained(*this);
 }
 

@@ -30,7 +30,9 @@ class Worker {
 
   // The property table this loop serves from; replaced on this loop's thread on reload.
   const std::shared_ptr<const PropertyTable>& properties() const { return properties_; }
-  void set_properties(std::shared_ptr<const PropertyTable> table) { properties_ = std::move(table); }
+  void set_properties(std::shared_ptr<const PropertyTable> table) {
+    properties_ = std::move(table);
+  }
 
   // Idle keep-alive connections to origins, by "host:port". Sockets belong to this loop.
   boost::asio::ip::tcp::socket take_pooled(const std::string& endpoint, bool& found);

@@ -409,7 +409,7 @@ int status_for(ParseError e) noexcept {
       return 431;
     case ParseError::kBodyTooLarge:
       return 413;
-    case ParseError::kNotImplemented:
+    case ParseError::kUnsupportedCoding:
       return 501;
     case ParseError::kVersionNotSupported:
       return 505;
@@ -431,8 +431,8 @@ std::string_view describe(ParseError e) noexcept {
       return "Request header fields too large: too many fields or too many bytes (cookies?)";
     case ParseError::kBodyTooLarge:
       return "Request body too large: the declared Content-Length exceeds the limit";
-    case ParseError::kNotImplemented:
-      return "Transfer coding not implemented: only chunked is accepted";
+    case ParseError::kUnsupportedCoding:
+      return "Transfer coding not supported: only chunked is accepted";
     case ParseError::kVersionNotSupported:
       return "HTTP version not supported: use HTTP/1.1 or HTTP/1.0";
     case ParseError::kBadResponse:
@@ -520,7 +520,7 @@ ParseResult parse_request_head(std::string_view buffer, const ParseLimits& limit
     if (s.chunked_count > 1) return bad("chunked applied more than once");
     if (!s.final_is_chunked) return bad("Transfer-Encoding whose final coding is not chunked");
     if (s.other_coding) {
-      return fail(ParseError::kNotImplemented, "transfer coding other than chunked");
+      return fail(ParseError::kUnsupportedCoding, "transfer coding other than chunked");
     }
     out.framing = BodyFraming::kChunked;
   } else if (s.has_content_length) {

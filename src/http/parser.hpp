@@ -28,7 +28,7 @@ enum class ParseError : std::uint8_t {
   kUriTooLong,           // 414
   kHeadersTooLarge,      // 431
   kBodyTooLarge,         // 413
-  kNotImplemented,       // 501: transfer coding other than chunked
+  kUnsupportedCoding,    // 501: transfer coding other than chunked
   kVersionNotSupported,  // 505
   kBadResponse,          // an origin's response that cannot be framed safely (→ 502)
 };

@@ -6,7 +6,9 @@
 namespace candela::http {
 
 // OWS: space or horizontal tab.
-constexpr bool is_ows(char c) noexcept { return c == ' ' || c == '\t'; }
+constexpr bool is_ows(char c) noexcept {
+  return c == ' ' || c == '\t';
+}
 
 // Lower-cases ASCII letters only; field names and most tokens are case-insensitive ASCII.
 constexpr char ascii_lower(char c) noexcept {
@@ -15,8 +17,10 @@ constexpr char ascii_lower(char c) noexcept {
 
 // `s` without leading and trailing OWS.
 constexpr std::string_view trim_ows(std::string_view s) noexcept {
-  while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
+  while (!s.empty() && is_ows(s.front()))
+    s.remove_prefix(1);
+  while (!s.empty() && is_ows(s.back()))
+    s.remove_suffix(1);
   return s;
 }
 

@@ -26,14 +26,17 @@ OriginServer::OriginServer(std::vector<std::string> extra_args)
   start();
 }
 
-OriginServer::~OriginServer() { stop(); }
+OriginServer::~OriginServer() {
+  stop();
+}
 
 void OriginServer::start() {
-  std::vector<std::string> argv = {candela_binary(), "origin", "--listen",
-                                   "127.0.0.1:" + std::to_string(port_), "--root", dir_.path()};
+  std::vector<std::string> argv = {candela_binary(), "origin",
+                                   "--listen",       "127.0.0.1:" + std::to_string(port_),
+                                   "--root",         dir_.path()};
   argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());
-  process_ = std::make_unique<ChildProcess>(argv, dir_.path() + "/../origin-" +
-                                                      std::to_string(port_) + ".log");
+  process_ = std::make_unique<ChildProcess>(
+      argv, dir_.path() + "/../origin-" + std::to_string(port_) + ".log");
   if (!wait_for_port(port_)) throw std::runtime_error("origin did not start");
 }
 
@@ -49,7 +52,8 @@ void OriginServer::put(const std::string& path, const std::string& content,
   std::ofstream(file, std::ios::binary) << content;
   if (!sidecar.empty()) {
     std::ofstream hdr(file.string() + ".hdr");
-    for (const auto& line : sidecar) hdr << line << "\n";
+    for (const auto& line : sidecar)
+      hdr << line << "\n";
   }
 }
 
@@ -66,7 +70,9 @@ int OriginServer::total() const {
   return r ? nlohmann::json::parse(r->body)["requests"].get<int>() : -1;
 }
 
-void OriginServer::reset_counts() const { http_request(port_, "POST", "/_origin/reset", "origin"); }
+void OriginServer::reset_counts() const {
+  http_request(port_, "POST", "/_origin/reset", "origin");
+}
 
 EdgeServer::EdgeServer(nlohmann::json config, bool wait_ready) : config_(std::move(config)) {
   if (!config_.contains("listen")) {

@@ -22,9 +22,11 @@ bool ieq(const std::string& a, const std::string& b) {
          });
 }
 std::string trim(std::string s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.pop_back();
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+    s.pop_back();
   std::size_t i = 0;
-  while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+  while (i < s.size() && (s[i] == ' ' || s[i] == '\t'))
+    ++i;
   return s.substr(i);
 }
 }  // namespace
@@ -36,7 +38,9 @@ std::string HttpResponse::header(const std::string& name) const {
   return {};
 }
 
-bool HttpResponse::has_header(const std::string& name) const { return header_count(name) > 0; }
+bool HttpResponse::has_header(const std::string& name) const {
+  return header_count(name) > 0;
+}
 
 std::size_t HttpResponse::header_count(const std::string& name) const {
   return static_cast<std::size_t>(std::count_if(headers.begin(), headers.end(),
@@ -113,8 +117,8 @@ std::optional<HttpResponse> RawConnection::read_response(bool head_request,
     if (colon == std::string::npos) continue;
     r.headers.emplace_back(line.substr(0, colon), trim(line.substr(colon + 1)));
   }
-  const bool no_body = head_request || r.status == 204 || r.status == 304 ||
-                       (r.status >= 100 && r.status < 200);
+  const bool no_body =
+      head_request || r.status == 204 || r.status == 304 || (r.status >= 100 && r.status < 200);
   if (no_body) return r;
   if (ieq(r.header("Transfer-Encoding"), "chunked")) {
     r.chunked = true;
@@ -186,7 +190,8 @@ std::optional<HttpResponse> http_request(int port, const std::string& method,
                                          const std::string& body) {
   RawConnection c(port);
   std::string req = method + " " + path + " HTTP/1.1\r\nHost: " + host + "\r\n";
-  for (const auto& h : headers) req += h + "\r\n";
+  for (const auto& h : headers)
+    req += h + "\r\n";
   if (!body.empty() || method == "POST" || method == "PUT") {
     req += "Content-Length: " + std::to_string(body.size()) + "\r\n";
   }

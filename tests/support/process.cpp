@@ -30,7 +30,8 @@ ChildProcess::ChildProcess(std::vector<std::string> argv, std::string log_path) 
       }
     }
     std::vector<char*> args;
-    for (auto& a : argv) args.push_back(a.data());
+    for (auto& a : argv)
+      args.push_back(a.data());
     args.push_back(nullptr);
     ::execvp(args[0], args.data());
     ::_exit(127);

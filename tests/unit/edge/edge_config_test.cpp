@@ -45,9 +45,8 @@ TEST(EdgeConfig, ReportsEveryErrorWithItsJsonPointer) {
   ASSERT_FALSE(r.ok());
   const std::string& e = r.error();
   for (const char* expected :
-       {"/listen/0", "/properties/0/origin/host", "/properties/0/origin/port",
-        "/properties/1/id", "/properties/1/aliases/0", "/properties/1/aliases/1",
-        "/properties/1/origin/protocol"}) {
+       {"/listen/0", "/properties/0/origin/host", "/properties/0/origin/port", "/properties/1/id",
+        "/properties/1/aliases/0", "/properties/1/aliases/1", "/properties/1/origin/protocol"}) {
     EXPECT_NE(e.find(expected), std::string::npos) << "missing " << expected << " in\n" << e;
   }
 }
@@ -80,8 +79,8 @@ TEST(PropertyTable, MatchesHostIgnoringCasePortAndTrailingDot) {
   auto r = parse_edge_config(kValid);
   ASSERT_TRUE(r.ok());
   PropertyTable table(r->properties);
-  for (const char* host : {"a.example.com", "A.EXAMPLE.COM", "a.example.com:8080",
-                           "b.example.com.", "B.example.com"}) {
+  for (const char* host : {"a.example.com", "A.EXAMPLE.COM", "a.example.com:8080", "b.example.com.",
+                           "B.example.com"}) {
     const auto* p = table.find(host);
     ASSERT_NE(p, nullptr) << host;
     EXPECT_EQ((*p)->id, "a");

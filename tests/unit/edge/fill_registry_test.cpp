@@ -64,7 +64,8 @@ TEST(PendingFill, NoWaiterIsLostWhenWaitingRacesWithResolve) {
       });
     }
     fill.resolve(PendingFill::Outcome::kObject, nullptr, 200, 0);
-    for (auto& t : threads) t.join();
+    for (auto& t : threads)
+      t.join();
     EXPECT_EQ(told.load(), 100) << "round " << round;
   }
 }

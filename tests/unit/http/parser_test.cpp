@@ -568,12 +568,12 @@ TEST(RequestParser, RejectsObfuscatedTransferEncoding) {
 
 TEST(RequestParser, RejectsUnknownCodingBeforeChunkedWith501) {
   expect_errors({{with_host("POST / HTTP/1.1", "Transfer-Encoding: gzip, chunked\r\n"),
-                  ParseError::kNotImplemented, "other than chunked"},
+                  ParseError::kUnsupportedCoding, "other than chunked"},
                  {with_host("POST / HTTP/1.1",
                             "Transfer-Encoding: gzip\r\nTransfer-Encoding: "
                             "chunked\r\n"),
-                  ParseError::kNotImplemented, "other than chunked"}});
-  EXPECT_EQ(status_for(ParseError::kNotImplemented), 501);
+                  ParseError::kUnsupportedCoding, "other than chunked"}});
+  EXPECT_EQ(status_for(ParseError::kUnsupportedCoding), 501);
 }
 
 TEST(RequestParser, RejectsTransferEncodingInHttp10) {
@@ -812,9 +812,9 @@ TEST(ResponseParser, ReturnsIncompleteForEveryProperPrefix) {
 
 TEST(ParseErrors, MapToStatusCodesAndDescriptions) {
   const std::vector<std::pair<ParseError, int>> table = {
-      {ParseError::kBadRequest, 400},      {ParseError::kUriTooLong, 414},
-      {ParseError::kHeadersTooLarge, 431}, {ParseError::kBodyTooLarge, 413},
-      {ParseError::kNotImplemented, 501},  {ParseError::kVersionNotSupported, 505},
+      {ParseError::kBadRequest, 400},        {ParseError::kUriTooLong, 414},
+      {ParseError::kHeadersTooLarge, 431},   {ParseError::kBodyTooLarge, 413},
+      {ParseError::kUnsupportedCoding, 501}, {ParseError::kVersionNotSupported, 505},
       {ParseError::kBadResponse, 502}};
   for (const auto& [error, status] : table) {
     EXPECT_EQ(status_for(error), status);
