@@ -7,13 +7,13 @@
 #include <utility>
 #include <vector>
 
+#include "http/url_encoding.hpp"
+
 namespace candela::origin {
 
 using QueryParams = std::vector<std::pair<std::string, std::string>>;
 
-// Decodes %XX escapes (and '+' as space when `plus_is_space`, as in query strings);
-// nullopt if an escape is malformed.
-std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space = false);
+using http::percent_decode;
 
 // "a=1&b=x%20y&c" → {a:1, b:"x y", c:""}; malformed members are skipped.
 QueryParams parse_query(std::string_view query);

@@ -1,37 +1,13 @@
 // Request and Response helpers: header lookup, percent coding and request-target splitting.
 #include "portal/message.hpp"
 
-#include "http/text.hpp"
+#include "http/headers.hpp"
 
 namespace candela::portal {
 
-namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (http::ascii_lower(a[i]) != http::ascii_lower(b[i])) return false;
-  }
-  return true;
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-bool is_unreserved(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '.' || c == '_' || c == '~';
-}
-
-}  // namespace
-
 std::optional<std::string> find_header(const HeaderList& headers, std::string_view name) {
   for (const auto& [field, value] : headers) {
-    if (iequals(field, name)) return value;
+    if (http::iequals(field, name)) return value;
   }
   return std::nullopt;
 }
@@ -50,7 +26,7 @@ const std::string& Request::param(std::string_view name) const {
 }
 
 void Response::set_header(std::string_view name, std::string value) {
-  std::erase_if(headers, [&](const auto& field) { return iequals(field.first, name); });
+  std::erase_if(headers, [&](const auto& field) { return http::iequals(field.first, name); });
   headers.emplace_back(std::string(name), std::move(value));
 }
 
@@ -60,44 +36,6 @@ Response Response::with_body(int status, std::string content_type, std::string b
   response.headers.emplace_back("Content-Type", std::move(content_type));
   response.body = std::move(body);
   return response;
-}
-
-std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '%') {
-      if (i + 2 >= text.size()) return std::nullopt;
-      int high = hex_value(text[i + 1]);
-      int low = hex_value(text[i + 2]);
-      if (high < 0 || low < 0) return std::nullopt;
-      out.push_back(static_cast<char>(high * 16 + low));
-      i += 2;
-    } else if (c == '+' && plus_is_space) {
-      out.push_back(' ');
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
-
-std::string percent_encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    if (is_unreserved(c)) {
-      out.push_back(c);
-    } else {
-      auto byte = static_cast<unsigned char>(c);
-      out.push_back('%');
-      out.push_back(kHex[byte >> 4]);
-      out.push_back(kHex[byte & 0x0F]);
-    }
-  }
-  return out;
 }
 
 bool set_target(Request& request, std::string_view target) {

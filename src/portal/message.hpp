@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "http/url_encoding.hpp"
+
 namespace candela::portal {
 
 // Field lines in arrival order; names compare case-insensitively (RFC 9110 §5.1).
@@ -56,11 +58,9 @@ struct Response {
   static Response with_body(int status, std::string content_type, std::string body);
 };
 
-// Percent-decodes `text` (RFC 3986 §2.1); nullopt on a malformed escape. `plus_is_space` for
-// query components in application/x-www-form-urlencoded style.
-std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space);
-// Percent-encodes everything but RFC 3986 unreserved characters.
-std::string percent_encode(std::string_view text);
+// Percent-encoding lives with the other URL helpers in the http library.
+using http::percent_decode;
+using http::percent_encode;
 
 // Splits a request-target into request.target, path and decoded query; false if the target is
 // not origin-form ("/...") or a query escape is malformed.
