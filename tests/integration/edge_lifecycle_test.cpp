@@ -194,7 +194,11 @@ TEST(EdgeLifecycle, SighupReopensTheAccessLogAfterExternalRotation) {
   ASSERT_TRUE(wait_until([&] { return count_lines(log_path) == 1; }));
   std::filesystem::rename(log_path, log_path + ".1");  // what logrotate does
   edge.process().signal(SIGHUP);
-  // Lines after the signal go to a fresh file at the configured path.
+  // The signal is handled asynchronously: once the edge says it reloaded, the log was reopened
+  // and lines from then on go to a fresh file at the configured path.
+  ASSERT_TRUE(wait_until([&] {
+    return edge.process_log().find("configuration reloaded") != std::string::npos;
+  })) << edge.process_log();
   ASSERT_TRUE(wait_until([&] {
     http_get(edge.port(), "/a.txt?after", "demo.test");
     return count_lines(log_path) >= 1;
