@@ -5,31 +5,17 @@
 #include <soci/soci.h>
 
 #include "control/database.hpp"
-#include "control/migrations.hpp"
-#include "support/postgres_cluster.hpp"
-#include "support/process.hpp"
+#include "store_test.hpp"
 
 namespace candela::control {
 namespace {
 
-using candela::testing::PostgresCluster;
-using candela::testing::TempDir;
 using Ids = std::vector<long long>;
 
-class AccessGroupsTest : public ::testing::TestWithParam<std::string> {
+class AccessGroupsTest : public StoreTest {
  protected:
   void SetUp() override {
-    try {
-      url_ = GetParam() == "sqlite" ? "sqlite://" + dir_.path() + "/store.db"
-                                    : PostgresCluster::shared().create_fresh_database();
-    } catch (const std::exception& e) {
-      FAIL() << e.what();
-    }
-    auto db = Database::open(url_);
-    ASSERT_TRUE(db.ok()) << db.error();
-    db_ = std::move(db).value();
-    auto migrated = Migrator(*db_, clock_).run();
-    ASSERT_TRUE(migrated.ok()) << migrated.error();
+    ASSERT_NO_FATAL_FAILURE(open_store(/*migrate=*/true));
     // Acme ─┬─ Europe ─┬─ UK
     //       │          └─ France
     //       └─ Americas
@@ -84,10 +70,6 @@ class AccessGroupsTest : public ::testing::TestWithParam<std::string> {
     return result.ok() && result.value();
   }
 
-  TempDir dir_;
-  std::string url_;
-  std::unique_ptr<Database> db_;
-  ManualClock clock_{from_epoch_ms(1767225600000)};
   long long acme_ = 0, europe_ = 0, uk_ = 0, france_ = 0, americas_ = 0, beta_ = 0;
 };
 

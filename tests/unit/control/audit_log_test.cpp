@@ -4,32 +4,17 @@
 #include <gtest/gtest.h>
 #include <soci/soci.h>
 
-#include "control/migrations.hpp"
-#include "support/postgres_cluster.hpp"
-#include "support/process.hpp"
+#include "store_test.hpp"
 
 namespace candela::control {
 namespace {
 
-using candela::testing::PostgresCluster;
-using candela::testing::TempDir;
+const SysTime kStart = kStoreTestStart;
 
-const SysTime kStart = from_epoch_ms(1767225600000);  // 2026-01-01T00:00:00Z
-
-class AuditLogTest : public ::testing::TestWithParam<std::string> {
+class AuditLogTest : public StoreTest {
  protected:
   void SetUp() override {
-    try {
-      url_ = GetParam() == "sqlite" ? "sqlite://" + dir_.path() + "/store.db"
-                                    : PostgresCluster::shared().create_fresh_database();
-    } catch (const std::exception& e) {
-      FAIL() << e.what();
-    }
-    auto db = Database::open(url_);
-    ASSERT_TRUE(db.ok()) << db.error();
-    db_ = std::move(db).value();
-    auto migrated = Migrator(*db_, clock_).run();
-    ASSERT_TRUE(migrated.ok()) << migrated.error();
+    ASSERT_NO_FATAL_FAILURE(open_store(/*migrate=*/true));
     auto user = db_->with_transaction([](soci::session& s) -> Result<long long> {
       long long id = 0;
       s << "INSERT INTO users (name, email, created_at) VALUES ('Ann', 'ann@x.test', 0)"
@@ -64,10 +49,6 @@ class AuditLogTest : public ::testing::TestWithParam<std::string> {
     return entry;
   }
 
-  TempDir dir_;
-  std::string url_;
-  std::unique_ptr<Database> db_;
-  ManualClock clock_{kStart};
   long long user_id_ = 0;
 };
 

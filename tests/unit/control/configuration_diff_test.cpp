@@ -3,9 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
-#include <sstream>
+#include "example_documents.hpp"
 
 namespace candela::control {
 namespace {
@@ -13,10 +11,7 @@ namespace {
 using nlohmann::json;
 
 json full_example() {
-  std::ifstream in(std::filesystem::path(__FILE__).parent_path() / "data/configuration_full.json");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  auto doc = parse_configuration(buffer.str());
+  auto doc = parse_configuration(example_text("configuration_full.json"));
   EXPECT_TRUE(doc.ok()) << doc.error();
   return json::parse(to_json(doc.value()));
 }

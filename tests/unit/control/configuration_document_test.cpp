@@ -12,26 +12,19 @@
 #include <set>
 #include <sstream>
 
+#include "example_documents.hpp"
+
 namespace candela::control {
 namespace {
 
 using nlohmann::json;
 
-const std::filesystem::path kHere = std::filesystem::path(__FILE__).parent_path();
-
-std::string read_text(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
 json full_example() {
-  return json::parse(read_text(kHere / "data/configuration_full.json"));
+  return json::parse(example_text("configuration_full.json"));
 }
 
 TEST(ConfigurationDocument, FullExampleParsesIntoTheTypedModel) {
-  auto doc = parse_configuration(read_text(kHere / "data/configuration_full.json"));
+  auto doc = parse_configuration(example_text("configuration_full.json"));
   ASSERT_TRUE(doc.ok()) << doc.error();
   ASSERT_EQ(doc->properties.size(), 2u);
   const auto& p = doc->properties[0];
@@ -49,7 +42,7 @@ TEST(ConfigurationDocument, FullExampleParsesIntoTheTypedModel) {
 }
 
 TEST(ConfigurationDocument, DefaultsAreFilledIn) {
-  auto doc = parse_configuration(read_text(kHere / "data/configuration_small.json"));
+  auto doc = parse_configuration(example_text("configuration_small.json"));
   ASSERT_TRUE(doc.ok()) << doc.error();
   const auto& o = doc->properties[0].origin;
   EXPECT_EQ(o.protocol, "http");
@@ -65,7 +58,7 @@ TEST(ConfigurationDocument, DefaultsAreFilledIn) {
 
 TEST(ConfigurationDocument, CanonicalJsonRoundTripsAndIsStable) {
   for (const char* file : {"configuration_full.json", "configuration_small.json"}) {
-    auto doc = parse_configuration(read_text(kHere / "data" / file));
+    auto doc = parse_configuration(read_text(kExampleDir / file));
     ASSERT_TRUE(doc.ok()) << doc.error();
     const std::string canonical = to_json(doc.value());
     auto again = parse_configuration(canonical);
@@ -75,7 +68,7 @@ TEST(ConfigurationDocument, CanonicalJsonRoundTripsAndIsStable) {
 }
 
 TEST(ConfigurationDocument, CanonicalJsonHasAFixedKeyOrder) {
-  auto doc = parse_configuration(read_text(kHere / "data/configuration_small.json"));
+  auto doc = parse_configuration(example_text("configuration_small.json"));
   ASSERT_TRUE(doc.ok());
   const std::string text = to_json(doc.value());
   EXPECT_LT(text.find("\"scid\""), text.find("\"properties\""));
@@ -343,9 +336,9 @@ std::set<std::string> keys_of(const json& object) {
 // The JSON Schema and the validator describe one format: the schema names exactly the fields the
 // canonical form of the full example (which uses every directive and section) writes.
 TEST(ConfigurationDocs, SchemaNamesTheSameFieldsAsTheValidator) {
-  const json schema = json::parse(read_text(kHere / "../../../docs/configuration.schema.json"));
+  const json schema = json::parse(read_text(kDocsDir / "configuration.schema.json"));
   EXPECT_EQ(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
-  auto doc = parse_configuration(read_text(kHere / "data/configuration_full.json"));
+  auto doc = parse_configuration(example_text("configuration_full.json"));
   ASSERT_TRUE(doc.ok()) << doc.error();
   const json canonical = json::parse(to_json(doc.value()));
   const json& defs = schema["$defs"];
@@ -377,7 +370,7 @@ TEST(ConfigurationDocs, SchemaNamesTheSameFieldsAsTheValidator) {
 
 // Every complete document shown to customers in docs/configuration.md must be valid.
 TEST(ConfigurationDocs, EveryDocumentExampleIsValid) {
-  const std::string text = read_text(kHere / "../../../docs/configuration.md");
+  const std::string text = read_text(kDocsDir / "configuration.md");
   ASSERT_FALSE(text.empty());
   std::size_t examples = 0;
   for (std::size_t at_pos = text.find("```json\n"); at_pos != std::string::npos;
@@ -394,9 +387,9 @@ TEST(ConfigurationDocs, EveryDocumentExampleIsValid) {
 }
 
 TEST(ConfigurationDocs, DocumentedExamplesMatchTheTestData) {
-  const std::string text = read_text(kHere / "../../../docs/configuration.md");
+  const std::string text = read_text(kDocsDir / "configuration.md");
   for (const char* file : {"configuration_full.json", "configuration_small.json"}) {
-    EXPECT_NE(text.find(read_text(kHere / "data" / file)), std::string::npos)
+    EXPECT_NE(text.find(read_text(kExampleDir / file)), std::string::npos)
         << file << " is not shown verbatim in docs/configuration.md";
   }
 }

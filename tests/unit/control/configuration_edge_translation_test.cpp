@@ -7,23 +7,15 @@
 #include <sstream>
 
 #include "control/edge_translation.hpp"
+#include "example_documents.hpp"
 
 namespace candela::control {
 namespace {
 
 using nlohmann::json;
 
-const std::filesystem::path kHere = std::filesystem::path(__FILE__).parent_path();
-
-std::string read_text(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
 ConfigurationDocument full_example() {
-  auto doc = parse_configuration(read_text(kHere / "data/configuration_full.json"));
+  auto doc = parse_configuration(example_text("configuration_full.json"));
   EXPECT_TRUE(doc.ok()) << doc.error();
   return std::move(doc).value();
 }
@@ -31,7 +23,7 @@ ConfigurationDocument full_example() {
 // The edge's own documented example (the first JSON block of docs/edge.md) is the contract:
 // src/edge may not be linked from here, so the test reads what the edge promises to accept.
 json edge_example_property() {
-  const std::string text = read_text(kHere / "../../../docs/edge.md");
+  const std::string text = read_text(kDocsDir / "edge.md");
   const std::size_t start = text.find("```json\n") + 8;
   const std::size_t end = text.find("```", start);
   return json::parse(text.substr(start, end - start))["properties"][0];

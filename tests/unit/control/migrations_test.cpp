@@ -7,30 +7,16 @@
 
 #include <thread>
 
-#include "support/postgres_cluster.hpp"
-#include "support/process.hpp"
+#include "store_test.hpp"
 
 namespace candela::control {
 namespace {
 
-using candela::testing::PostgresCluster;
-using candela::testing::TempDir;
+const SysTime kStart = kStoreTestStart;
 
-const SysTime kStart = from_epoch_ms(1767225600000);  // 2026-01-01T00:00:00Z
-
-class MigrationsTest : public ::testing::TestWithParam<std::string> {
+class MigrationsTest : public StoreTest {
  protected:
-  void SetUp() override {
-    try {
-      url_ = GetParam() == "sqlite" ? "sqlite://" + dir_.path() + "/store.db"
-                                    : PostgresCluster::shared().create_fresh_database();
-    } catch (const std::exception& e) {
-      FAIL() << e.what();
-    }
-    auto db = Database::open(url_);
-    ASSERT_TRUE(db.ok()) << db.error();
-    db_ = std::move(db).value();
-  }
+  void SetUp() override { ASSERT_NO_FATAL_FAILURE(open_store(/*migrate=*/false)); }
 
   // Runs one statement in its own transaction; returns the error text, empty on success.
   std::string execute(const std::string& sql) {
@@ -50,11 +36,6 @@ class MigrationsTest : public ::testing::TestWithParam<std::string> {
     EXPECT_TRUE(n.ok()) << n.error();
     return n.ok() ? n.value() : -1;
   }
-
-  TempDir dir_;
-  std::string url_;
-  std::unique_ptr<Database> db_;
-  ManualClock clock_{kStart};
 };
 
 TEST_P(MigrationsTest, AppliesEveryMigrationToAnEmptyDatabase) {
