@@ -5,6 +5,7 @@
 
 #include "edge/edge_command.hpp"
 #include "origin/origin_command.hpp"
+#include "portal/portal_command.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"Candela: an open-source content delivery network"};
@@ -14,6 +15,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   candela::edge::register_edge_command(app, exit_code);
   candela::origin::register_origin_command(app, exit_code);
+  candela::portal::register_portal_command(app, exit_code);
 
   try {
     app.parse(argc, argv);

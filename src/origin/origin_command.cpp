@@ -28,7 +28,7 @@ int run_origin(const OriginArgs& args) {
   OriginOptions options;
   for (const auto& text :
        args.listen.empty() ? std::vector<std::string>{"127.0.0.1:8081"} : args.listen) {
-    auto addr = parse_listen_address(text);
+    auto addr = http::parse_listen_address(text);
     if (!addr) {
       std::fprintf(stderr, "candela origin: %s\n", addr.error().c_str());
       return 2;

@@ -7,12 +7,12 @@
 #include <string>
 #include <vector>
 
-#include "origin/listen_address.hpp"
+#include "http/listen_address.hpp"
 
 namespace candela::origin {
 
 struct OriginOptions {
-  std::vector<ListenAddress> listen;
+  std::vector<http::ListenAddress> listen;
   std::filesystem::path root = ".";
   int threads = 1;
   std::string cache_control;           // empty: no Cache-Control unless a sidecar or ?cc= sets one

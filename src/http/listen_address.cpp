@@ -1,9 +1,9 @@
 // Parsing of --listen values.
-#include "origin/listen_address.hpp"
+#include "http/listen_address.hpp"
 
 #include <charconv>
 
-namespace candela::origin {
+namespace candela::http {
 
 Result<ListenAddress> parse_listen_address(std::string_view text) {
   const auto colon = text.rfind(':');
@@ -30,4 +30,4 @@ Result<ListenAddress> parse_listen_address(std::string_view text) {
   return out;
 }
 
-}  // namespace candela::origin
+}  // namespace candela::http

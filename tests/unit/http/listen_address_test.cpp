@@ -1,9 +1,9 @@
 // --listen values: IPv4, bracketed IPv6, all-interfaces and the errors users see.
-#include "origin/listen_address.hpp"
+#include "http/listen_address.hpp"
 
 #include <gtest/gtest.h>
 
-namespace candela::origin {
+namespace candela::http {
 namespace {
 
 TEST(ListenAddress, ParsesHostAndPort) {
@@ -31,4 +31,4 @@ TEST(ListenAddress, RejectsMissingOrBadPortsAndBareIpv6) {
 }
 
 }  // namespace
-}  // namespace candela::origin
+}  // namespace candela::http

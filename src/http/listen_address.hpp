@@ -7,7 +7,7 @@
 
 #include "common/result.hpp"
 
-namespace candela::origin {
+namespace candela::http {
 
 struct ListenAddress {
   std::string host;        // numeric address; "0.0.0.0" for ":port"
@@ -16,4 +16,4 @@ struct ListenAddress {
 
 Result<ListenAddress> parse_listen_address(std::string_view text);
 
-}  // namespace candela::origin
+}  // namespace candela::http

@@ -1,0 +1,69 @@
+// What every API handler shares: the store, the clock, randomness, settings, the authenticator
+// and the feed signal. One instance lives as long as the portal.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "common/ids.hpp"
+#include "control/database.hpp"
+#include "control/principal.hpp"
+#include "portal/feed_signal.hpp"
+#include "portal/message.hpp"
+#include "portal/problem.hpp"
+#include "portal/replay_cache.hpp"
+
+namespace candela::portal {
+
+struct PortalSettings {
+  // Cookies get the Secure attribute (set when the portal is served over TLS or behind it).
+  bool secure_cookies = false;
+  std::chrono::seconds session_ttl{std::chrono::hours(8)};
+  // Sign-in lockout: this many consecutive failures lock the account for lockout_duration.
+  int lockout_threshold = 5;
+  std::chrono::seconds lockout_duration{std::chrono::minutes(15)};
+  // Longest time a feed long-poll is held open before answering with no events.
+  std::chrono::seconds feed_max_wait{std::chrono::seconds(25)};
+  // The portal's own URL as users reach it (for links in notifications).
+  std::string public_url = "http://127.0.0.1:9000";
+};
+
+// A periodic task of the portal (e.g. the overdue-invalidation check). Route modules add theirs
+// to ApiContext::jobs while they are registered; PortalApp runs them on one thread.
+struct BackgroundJob {
+  std::string name;
+  std::chrono::milliseconds interval;
+  std::function<void()> run;  // errors are logged by the job itself; exceptions are caught
+};
+
+// Turns a request into the principal making it (session cookie + CSRF token on state-changing
+// methods, or an HMAC-signed API key request), or the 401/403 problem that refuses it.
+using Authenticator = std::function<ApiResult<control::Principal>(const Request&)>;
+
+struct ApiContext {
+  ApiContext(control::Database& database, const Clock& c, RandomSource& r, PortalSettings s)
+      : db(database), clock(c), random(r), settings(std::move(s)) {}
+  ApiContext(const ApiContext&) = delete;
+  ApiContext& operator=(const ApiContext&) = delete;
+
+  control::Database& db;
+  const Clock& clock;
+  RandomSource& random;
+  PortalSettings settings;
+  // Installed by register_identity_routes(); every other route module calls it.
+  Authenticator authenticate;
+  FeedSignal feed_signal;
+  ReplayCache replay_cache;
+  std::vector<BackgroundJob> jobs;
+};
+
+// The problem for a domain Error: kind → status (invalid 400 with its located field errors,
+// unauthorized 401, forbidden 403, not found 404, conflict 409, precondition 412, unavailable 503,
+// internal 500 with the message kept out of the response and logged instead).
+Problem problem_from_error(const Error& error);
+
+}  // namespace candela::portal

@@ -1,0 +1,116 @@
+// PortalApp: store → context → routes → HTTP server, plus one thread for background jobs.
+#include "portal/portal_app.hpp"
+
+#include <condition_variable>
+#include <cstdio>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+#include "control/migrations.hpp"
+#include "portal/http_server.hpp"
+#include "portal/routes.hpp"
+
+namespace candela::portal {
+
+class PortalApp::Impl {
+ public:
+  explicit Impl(PortalOptions options) : options_(std::move(options)) {
+    auto db = control::Database::open(options_.database_url);
+    if (!db.ok()) throw std::runtime_error(db.error());
+    db_ = std::move(db).value();
+    auto migrated = control::Migrator(*db_, clock_).run();
+    if (!migrated.ok()) throw std::runtime_error("migrations failed: " + migrated.error());
+    context_ = std::make_unique<ApiContext>(*db_, clock_, random_, options_.settings);
+    context_->authenticate = [](const Request&) -> ApiResult<control::Principal> {
+      return unauthorized("sign in first", "Candela-HMAC-SHA256");
+    };
+    register_meta_routes(router_, *context_);
+  }
+
+  ~Impl() { stop(); }
+
+  void start() {
+    HttpServerOptions http;
+    http.host = options_.host;
+    http.port = options_.port;
+    http.threads = options_.threads;
+    http.static_root = options_.web_root;
+    server_ = std::make_unique<HttpServer>(http, router_);
+    server_->start();
+    jobs_thread_ = std::thread([this] { run_jobs(); });
+  }
+
+  std::uint16_t port() const { return server_ ? server_->port() : 0; }
+
+  void stop() {
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_) return;
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    if (context_) context_->feed_signal.shut_down();
+    if (server_) server_->stop();
+    if (jobs_thread_.joinable()) jobs_thread_.join();
+  }
+
+  ApiContext& context() { return *context_; }
+
+ private:
+  void run_jobs() {
+    std::vector<SteadyTime> due(context_->jobs.size(), SteadyClock::now());
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+      const auto now = SteadyClock::now();
+      auto next = now + std::chrono::seconds(60);
+      for (std::size_t i = 0; i < context_->jobs.size(); ++i) {
+        auto& job = context_->jobs[i];
+        if (due[i] <= now) {
+          lock.unlock();
+          try {
+            job.run();
+          } catch (const std::exception& e) {
+            std::fprintf(stderr, "candela portal: job %s failed: %s\n", job.name.c_str(), e.what());
+          }
+          lock.lock();
+          due[i] = SteadyClock::now() + job.interval;
+        }
+        next = std::min(next, due[i]);
+      }
+      wake_.wait_until(lock, next, [this] { return stopping_; });
+    }
+  }
+
+  using SteadyClock = std::chrono::steady_clock;
+  using SteadyTime = SteadyClock::time_point;
+
+  PortalOptions options_;
+  SystemClock clock_;
+  SystemRandom random_;
+  std::unique_ptr<control::Database> db_;
+  std::unique_ptr<ApiContext> context_;
+  Router router_;
+  std::unique_ptr<HttpServer> server_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread jobs_thread_;
+};
+
+PortalApp::PortalApp(PortalOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+PortalApp::~PortalApp() = default;
+ApiContext& PortalApp::context() {
+  return impl_->context();
+}
+void PortalApp::start() {
+  impl_->start();
+}
+std::uint16_t PortalApp::port() const {
+  return impl_->port();
+}
+void PortalApp::stop() {
+  impl_->stop();
+}
+
+}  // namespace candela::portal
