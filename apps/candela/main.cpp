@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <exception>
 
+#include "ctl/ctl_command.hpp"
 #include "edge/edge_command.hpp"
 #include "origin/origin_command.hpp"
 #include "portal/portal_command.hpp"
@@ -16,6 +17,7 @@ int main(int argc, char** argv) {
   candela::edge::register_edge_command(app, exit_code);
   candela::origin::register_origin_command(app, exit_code);
   candela::portal::register_portal_command(app, exit_code);
+  candela::ctl::register_ctl_command(app, exit_code);
 
   try {
     app.parse(argc, argv);
