@@ -56,6 +56,7 @@ class PortalApp::Impl {
   }
 
   ApiContext& context() { return *context_; }
+  const Router& router() const { return router_; }
 
  private:
   void run_jobs() {
@@ -102,6 +103,9 @@ PortalApp::PortalApp(PortalOptions options) : impl_(std::make_unique<Impl>(std::
 PortalApp::~PortalApp() = default;
 ApiContext& PortalApp::context() {
   return impl_->context();
+}
+const Router& PortalApp::router() const {
+  return impl_->router();
 }
 void PortalApp::start() {
   impl_->start();

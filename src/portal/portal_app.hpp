@@ -10,6 +10,7 @@
 #include <string>
 
 #include "portal/api_context.hpp"
+#include "portal/router.hpp"
 
 namespace candela::portal {
 
@@ -32,6 +33,8 @@ class PortalApp {
   PortalApp& operator=(const PortalApp&) = delete;
 
   ApiContext& context();
+  // Every route the portal serves (tests enumerate them).
+  const Router& router() const;
   // Starts serving and the jobs; returns once listening.
   void start();
   std::uint16_t port() const;

@@ -93,6 +93,17 @@ std::vector<const Router::Route*> Router::matching(const std::vector<std::string
   return found;
 }
 
+std::vector<Router::RouteInfo> Router::routes() const {
+  std::vector<RouteInfo> out;
+  for (const auto& route : routes_) {
+    std::string path;
+    for (const auto& segment : route.segments)
+      path += segment.parameter ? "/{" + segment.text + "}" : "/" + segment.text;
+    out.push_back({route.method, path.empty() ? "/" : path});
+  }
+  return out;
+}
+
 bool Router::has_path(std::string_view path) const {
   auto segments = decode_segments(path);
   return segments && !matching(*segments).empty();

@@ -29,6 +29,13 @@ class Router {
   // True if some route's template matches `path` (percent-encoded, without query).
   bool has_path(std::string_view path) const;
 
+  struct RouteInfo {
+    std::string method;
+    std::string path_template;  // as registered, e.g. "/api/v1/services/{scid}"
+  };
+  // Every registered route in registration order (tests walk them all, e.g. for tenancy).
+  std::vector<RouteInfo> routes() const;
+
  private:
   struct Segment {
     std::string text;  // literal, or the parameter name

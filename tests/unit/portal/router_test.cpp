@@ -131,6 +131,18 @@ TEST(RequestTarget, SplitsPathAndDecodesQuery) {
   EXPECT_FALSE(set_target(request, "*"));
 }
 
+TEST(RouterRoutes, ListsEveryRouteInRegistrationOrder) {
+  Router router;
+  router.add("GET", "/api/v1/services/{scid}", [](const Request&) { return Response{}; });
+  router.add("POST", "/api/v1/services", [](const Request&) { return Response{}; });
+  const auto routes = router.routes();
+  ASSERT_EQ(routes.size(), 2u);
+  EXPECT_EQ(routes[0].method, "GET");
+  EXPECT_EQ(routes[0].path_template, "/api/v1/services/{scid}");
+  EXPECT_EQ(routes[1].method, "POST");
+  EXPECT_EQ(routes[1].path_template, "/api/v1/services");
+}
+
 TEST(RequestTarget, PercentEncodeRoundTrips) {
   std::string text = "a b/c?d=e&f~g_h.i-j\xff";
   EXPECT_EQ(percent_encode(text), "a%20b%2Fc%3Fd%3De%26f~g_h.i-j%FF");
