@@ -60,7 +60,7 @@ int list_services(CtlContext& ctx, const std::string& state) {
   auto result = ctx.call("GET", path);
   if (!result.ok()) return result.exit_code;
   ctx.print(result.response->json(),
-            {"scid", "state", "name", "access_group_id", "customer_number"});
+            {"scid", "state", "customer_number", "customer_name", "access_group_name"});
   return kExitOk;
 }
 
@@ -76,7 +76,7 @@ int config_history(CtlContext& ctx, const std::string& scid) {
   if (!ctx.connect()) return kExitUsage;
   auto result = ctx.call("GET", service_path(scid) + "/configurations?limit=500");
   if (!result.ok()) return result.exit_code;
-  ctx.print(result.response->json(), {"version", "created_at", "author.email", "comment"});
+  ctx.print(result.response->json(), {"version", "created_at", "author.name", "comment"});
   return kExitOk;
 }
 
