@@ -1,40 +1,29 @@
 #!/usr/bin/env bash
-# `make up`: starts a demo origin and a caching edge on this machine and prints how to use them.
-# Runs in the foreground; Ctrl-C stops everything. State lives under var/.
+# `make up`: the whole CDN on this machine — the portal (SQLite under var/), two edges joined to
+# it, and a demo origin — seeded with a demo customer, a deployed configuration and one user per
+# provider role. Runs in the foreground; Ctrl-C stops everything. State lives under var/.
 set -euo pipefail
 candela=${1:?usage: scripts/up.sh path/to/candela}
+candela=$(cd "$(dirname "$candela")" && pwd)/$(basename "$candela")
 top=$(cd "$(dirname "$0")/.." && pwd)
 var="$top/var"
 mkdir -p "$var/demo-origin" "$var/log"
+chmod 700 "$var"
 
-edge_port=${CANDELA_EDGE_PORT:-8080}
-admin_port=${CANDELA_ADMIN_PORT:-9080}
+portal_port=${CANDELA_PORTAL_PORT:-9000}
 origin_port=${CANDELA_ORIGIN_PORT:-8081}
+edge_ports=(${CANDELA_EDGE_PORTS:-8080 8082})
+admin_ports=(${CANDELA_ADMIN_PORTS:-9080 9082})
+portal="http://127.0.0.1:$portal_port"
 
-# Demo content: a page, a small object, a 1 MiB object, one that varies, one never cached.
+# Demo content: a page, a small object, a 1 MiB object, one never cached.
 cat > "$var/demo-origin/index.html" <<'HTML'
 <!doctype html><title>Candela demo</title><h1>Served by the Candela demo origin</h1>
 HTML
-head -c 1024 /dev/urandom > "$var/demo-origin/small.bin"
-head -c 1048576 /dev/urandom > "$var/demo-origin/video.bin"
+[ -f "$var/demo-origin/small.bin" ] || head -c 1024 /dev/urandom > "$var/demo-origin/small.bin"
+[ -f "$var/demo-origin/video.bin" ] || head -c 1048576 /dev/urandom > "$var/demo-origin/video.bin"
 echo '{"greeting":"hello"}' > "$var/demo-origin/api.json"
 printf 'Cache-Control: private, no-store\n' > "$var/demo-origin/api.json.hdr"
-
-cat > "$var/edge-demo.json" <<JSON
-{
-  "edge_id": "demo-edge-1",
-  "listen": ["127.0.0.1:$edge_port"],
-  "admin_listen": "127.0.0.1:$admin_port",
-  "cache": {"ram_bytes": 268435456, "stale_while_revalidate_seconds": 30,
-            "stale_if_error_seconds": 300},
-  "access_log": {"path": "$var/log/demo-edge-1/access.log"},
-  "properties": [
-    {"id": "demo", "service_id": "DEMO00001",
-     "aliases": ["demo.candela.test", "localhost:$edge_port", "127.0.0.1:$edge_port"],
-     "origin": {"host": "127.0.0.1", "port": $origin_port, "protocol": "http"}}
-  ]
-}
-JSON
 
 pids=()
 cleanup() {
@@ -44,38 +33,108 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
+wait_for() {  # url what log
+  for _ in $(seq 100); do
+    curl -fs -o /dev/null "$1" && return 0
+    sleep 0.1
+  done
+  echo "make up: $2 did not start; see $3" >&2
+  exit 1
+}
+
+# Passwords are generated once per checkout and kept in var/ (mode 0600), never fixed in code.
+credentials="$var/demo-credentials.txt"
+if [ ! -f "$credentials" ]; then
+  umask 077
+  : > "$credentials"
+fi
+password_for() {  # email → password (created on first use)
+  local line
+  line=$(grep -F "$1 " "$credentials" || true)
+  if [ -z "$line" ]; then
+    line="$1 $(head -c 18 /dev/urandom | base64 | tr -d '/+=' | head -c 20)"
+    echo "$line" >> "$credentials"
+  fi
+  echo "${line#* }"
+}
+admin_email=admin@candela.test
+password_for "$admin_email" > "$var/admin.password"
+
 "$candela" origin --listen "127.0.0.1:$origin_port" --root "$var/demo-origin" \
   --cache-control "public, max-age=300" > "$var/log/demo-origin.log" 2>&1 &
 pids+=($!)
-"$candela" edge --config "$var/edge-demo.json" > "$var/log/demo-edge-1.log" 2>&1 &
+"$candela" portal --listen "127.0.0.1:$portal_port" --db "sqlite://$var/portal.db" \
+  --web-root "$top/web/dist" --master-key-file "$var/portal-master.key" \
+  --bootstrap-admin-email "$admin_email" --bootstrap-admin-password-file "$var/admin.password" \
+  > "$var/log/portal.log" 2>&1 &
 pids+=($!)
+wait_for "$portal/api/v1/health" "the portal" "$var/log/portal.log"
 
-for _ in $(seq 50); do
-  curl -fs -o /dev/null "http://127.0.0.1:$admin_port/healthz" && break
+export CANDELA_CTL_CONFIG="$var/ctl-admin.json"
+ctl() { "$candela" ctl --portal "$portal" "$@"; }
+ctl login --email "$admin_email" --password-file "$var/admin.password" > /dev/null
+
+if [ ! -f "$var/seeded" ]; then
+  "$top/scripts/seed-demo.sh" "$candela" "$portal" "$var" "$origin_port"
+  touch "$var/seeded"
+fi
+scid=$(cat "$var/demo-scid")
+
+for i in 0 1; do
+  n=$((i + 1))
+  cat > "$var/edge-$n.json" <<JSON
+{
+  "edge_id": "demo-edge-$n",
+  "listen": ["127.0.0.1:${edge_ports[$i]}"],
+  "admin_listen": "127.0.0.1:${admin_ports[$i]}",
+  "cache": {"ram_bytes": 268435456, "stale_while_revalidate_seconds": 30,
+            "stale_if_error_seconds": 300},
+  "access_log": {"path": "$var/log/demo-edge-$n/access.log"},
+  "properties": []
+}
+JSON
+  "$candela" edge --config "$var/edge-$n.json" --portal "$portal" --edge-id "demo-edge-$n" \
+    --node-token-file "$var/demo-edge-$n.token" --state-dir "$var/demo-edge-$n" \
+    > "$var/log/demo-edge-$n.log" 2>&1 &
+  pids+=($!)
+  wait_for "http://127.0.0.1:${admin_ports[$i]}/healthz" "edge $n" "$var/log/demo-edge-$n.log"
+done
+
+# The demo configuration is deployed once both edges follow the feed.
+for _ in $(seq 100); do
+  ok=0
+  for port in "${edge_ports[@]}"; do
+    code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: demo.candela.test' \
+      "http://127.0.0.1:$port/index.html" || true)
+    [ "$code" = 200 ] && ok=$((ok + 1))
+  done
+  [ "$ok" = 2 ] && break
   sleep 0.1
 done
-if ! curl -fs -o /dev/null "http://127.0.0.1:$admin_port/healthz"; then
-  echo "make up: the edge did not start; see $var/log/demo-edge-1.log" >&2
-  exit 1
-fi
 
 cat <<TEXT
 
 Candela is up.
 
-  Edge (cache):     http://127.0.0.1:$edge_port/      (Host: demo.candela.test)
-  Edge admin:       http://127.0.0.1:$admin_port/metrics   http://127.0.0.1:$admin_port/healthz
-  Demo origin:      http://127.0.0.1:$origin_port/    (request counters: /_origin/stats)
-  Access log:       $var/log/demo-edge-1/access.log
-  Edge config:      $var/edge-demo.json  (edit, then: kill -HUP $(pgrep -n -f "candela edge --config $var/edge-demo.json" || echo PID))
+  Web portal:       $portal/
+  API:              $portal/api/v1/   (OpenAPI: $portal/api/v1/openapi.json)
+  Edges (cache):    http://127.0.0.1:${edge_ports[0]}/  http://127.0.0.1:${edge_ports[1]}/
+                    (Host: demo.candela.test or localhost)
+  Edge admin:       http://127.0.0.1:${admin_ports[0]}/metrics  http://127.0.0.1:${admin_ports[1]}/metrics
+  Demo origin:      http://127.0.0.1:$origin_port/   (request counters: /_origin/stats)
+  Demo service:     SCID $scid (customer "Demo Media"), deployed to both edges
+  Logs:             $var/log/
+
+Sign in to the portal with (all passwords are in $credentials):
+$(sed 's/^/  /' "$credentials")
 
 Try:
-  curl -si http://127.0.0.1:$edge_port/index.html                 # miss, then hit on the second call
-  curl -si -H 'Range: bytes=0-99' http://127.0.0.1:$edge_port/video.bin -o /dev/null -D -
-  curl -si http://127.0.0.1:$edge_port/api.json                   # private: passed through, never stored
-  curl -s  http://127.0.0.1:$origin_port/_origin/stats            # what reached the origin
+  curl -si -H 'Host: demo.candela.test' http://127.0.0.1:${edge_ports[0]}/index.html   # miss, then hit
+  $candela ctl --portal $portal login --email $admin_email --password-file $var/admin.password
+  $candela ctl services list
+  $candela ctl config show $scid
+  $candela ctl purge $scid --url http://demo.candela.test/index.html --wait 10
 
-Credentials: none yet (the portal arrives with the control plane).
 Press Ctrl-C to stop.
 TEXT
 wait

@@ -112,7 +112,8 @@ int config_validate(CtlContext& ctx, const std::string& scid, const std::string&
     return kExitUsage;
   }
   if (!ctx.connect()) return kExitUsage;
-  auto result = ctx.call("POST", service_path(scid) + "/configurations/validate", *document);
+  auto result = ctx.call("POST", service_path(scid) + "/configurations/validate",
+                         nlohmann::json{{"document", *document}});
   if (!result.ok()) return result.exit_code;
   std::printf("%s: valid\n", file.c_str());
   return kExitOk;

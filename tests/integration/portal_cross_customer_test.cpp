@@ -1,0 +1,322 @@
+// Tenancy, proven endpoint by endpoint: every route the portal serves is called as a user (and
+// as an API key) of another customer, with customer A's identifiers filled in, and must refuse
+// (403/404), answer 401 (edge-only routes), or — for listings and the caller's own resources —
+// answer without any of A's data. A route without a row in the table fails the test, so a new
+// endpoint cannot ship without its tenancy check. Afterwards A's data must be unchanged.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "support/portal_fixture.hpp"
+
+namespace candela::testing {
+namespace {
+
+enum class Expect {
+  kRefused,        // 403 or 404
+  kOnlyOwnData,    // 2xx (or a refusal) whose body contains none of A's identifiers
+  kNodeTokenOnly,  // 401: users and API keys cannot use edge routes
+  kStaffOnly,      // 403: provider staff only
+};
+
+struct Row {
+  Expect expect;
+  nlohmann::json body = nullptr;  // sent for POST/PUT/PATCH
+};
+
+class CrossCustomerTest : public PortalTest {
+ protected:
+  void SetUp() override {
+    PortalTest::SetUp();
+    if (HasFatalFailure()) return;
+    acme_ = create_group(std::nullopt, "Acme Corporation");
+    acme_uk_ = create_group(acme_, "Acme UK");
+    bravo_ = create_group(std::nullopt, "Bravo Broadcasting");
+    create_user("root@provider.test", kPassword, {{Role::kProviderAdmin, std::nullopt}});
+    ana_ = create_user("ana@acme.test", kPassword, {{Role::kAdmin, acme_}});
+    create_user("bob@bravo.test", kPassword, {{Role::kAdmin, bravo_}});
+    acme_key_ = create_api_key(acme_, Role::kAdmin);
+    bravo_key_ = create_api_key(bravo_, Role::kAdmin);
+
+    ApiClient root = signed_in("root@provider.test", kPassword);
+    auto customer = root.post("/api/v1/customers", {{"name", "Acme Corporation Ltd"},
+                                                    {"organisation_id", acme_},
+                                                    {"country", "GB"},
+                                                    {"invoice_email", "billing@acme.test"}});
+    ASSERT_EQ(customer.status, 201) << customer.body;
+    customer_number_ = customer.json["customer_number"];
+    auto service = root.post(
+        "/api/v1/services", {{"access_group_id", acme_uk_}, {"customer_number", customer_number_}});
+    ASSERT_EQ(service.status, 201) << service.body;
+    scid_ = service.json["scid"];
+    auto active =
+        root.patch("/api/v1/services/" + scid_, {{"state", "active"}, {"reason", "test"}});
+    ASSERT_EQ(active.status, 200) << active.body;
+    auto version = root.post("/api/v1/services/" + scid_ + "/configurations",
+                             {{"document", document()}, {"comment", "first"}});
+    ASSERT_EQ(version.status, 201) << version.body;
+    auto deployment = root.post("/api/v1/services/" + scid_ + "/deployments",
+                                {{"version", 1}, {"environment", "production"}});
+    ASSERT_TRUE(deployment.status == 201 || deployment.status == 202) << deployment.body;
+    deployment_id_ = std::to_string(deployment.json["id"].get<long long>());
+    auto edge = root.post("/api/v1/edges", {{"edge_id", "edge-lon-1"},
+                                            {"cache_group", "london"},
+                                            {"address", "127.0.0.1:8080"},
+                                            {"role", "edge"}});
+    ASSERT_EQ(edge.status, 201) << edge.body;
+    auto invalidation =
+        root.post("/api/v1/services/" + scid_ + "/invalidations",
+                  {{"kind", "url"}, {"mode", "hard"}, {"values", {"http://www.acme.test/a.jpg"}}});
+    ASSERT_TRUE(invalidation.status == 201 || invalidation.status == 202) << invalidation.body;
+    invalidation_id_ = std::to_string(invalidation.json["id"].get<long long>());
+  }
+
+  nlohmann::json document() const {
+    return {{"scid", scid_},
+            {"properties",
+             {{{"id", "www"},
+               {"primary_alias", "www.acme.test"},
+               {"origin", {{"host", "origin.acme.test"}}}}}}};
+  }
+
+  // What a path parameter stands for, filled with customer A's identifiers.
+  std::string fill(const std::string& path_template) const {
+    std::string path = path_template;
+    auto replace = [&](const std::string& name, const std::string& value) {
+      const auto at = path.find("{" + name + "}");
+      if (at != std::string::npos) path.replace(at, name.size() + 2, value);
+    };
+    std::string id;
+    if (path.rfind("/api/v1/access-groups/", 0) == 0) id = std::to_string(acme_uk_);
+    if (path.rfind("/api/v1/users/", 0) == 0) id = std::to_string(ana_);
+    if (path.rfind("/api/v1/deployments/", 0) == 0) id = deployment_id_;
+    if (path.rfind("/api/v1/invalidations/", 0) == 0) id = invalidation_id_;
+    replace("id", id);
+    replace("scid", scid_);
+    replace("version", "1");
+    replace("key_id", acme_key_.key_id);
+    replace("customer_number", customer_number_);
+    replace("role", "account_director");
+    replace("edge_id", "edge-lon-1");
+    if (path.find('{') != std::string::npos) ADD_FAILURE() << "unfilled parameter in " << path;
+    if (path.ends_with("/diff")) path += "?against=1";
+    return path;
+  }
+
+  // The table: one row per route ("METHOD /template").
+  std::map<std::string, Row> table() const {
+    const auto acme_grant =
+        nlohmann::json::array({{{"role", "admin"}, {"access_group_id", acme_}}});
+    return {
+        {"GET /api/v1/health", {Expect::kOnlyOwnData}},
+        {"GET /api/v1/openapi.json", {Expect::kOnlyOwnData}},
+        {"POST /api/v1/session",
+         {Expect::kRefused, {{"email", "ana@acme.test"}, {"password", "not her password"}}}},
+        {"GET /api/v1/session", {Expect::kOnlyOwnData}},
+        {"DELETE /api/v1/session", {Expect::kOnlyOwnData}},
+        {"POST /api/v1/session/mimic", {Expect::kRefused, {{"user_id", ana_}}}},
+        {"DELETE /api/v1/session/mimic", {Expect::kOnlyOwnData}},
+        {"GET /api/v1/access-groups", {Expect::kOnlyOwnData}},
+        {"POST /api/v1/access-groups",
+         {Expect::kRefused, {{"name", "Intruders"}, {"parent_id", acme_}}}},
+        {"GET /api/v1/access-groups/{id}", {Expect::kRefused}},
+        {"PATCH /api/v1/access-groups/{id}", {Expect::kRefused, {{"name", "Renamed"}}}},
+        {"GET /api/v1/customers", {Expect::kOnlyOwnData}},
+        {"POST /api/v1/customers",
+         {Expect::kStaffOnly, {{"name", "Sneaky"}, {"organisation_id", acme_}, {"country", "GB"}}}},
+        {"GET /api/v1/customers/{customer_number}", {Expect::kRefused}},
+        {"PATCH /api/v1/customers/{customer_number}", {Expect::kRefused, {{"name", "Hacked"}}}},
+        {"GET /api/v1/customers/{customer_number}/account-team", {Expect::kRefused}},
+        {"PUT /api/v1/customers/{customer_number}/account-team/{role}",
+         {Expect::kRefused, {{"user_id", ana_}}}},
+        {"GET /api/v1/users", {Expect::kOnlyOwnData}},
+        {"POST /api/v1/users",
+         {Expect::kRefused,
+          {{"name", "Mallory"}, {"email", "mallory@bravo.test"}, {"roles", acme_grant}}}},
+        {"GET /api/v1/users/{id}", {Expect::kRefused}},
+        {"PATCH /api/v1/users/{id}", {Expect::kRefused, {{"name", "Hacked"}}}},
+        {"PUT /api/v1/users/{id}/roles", {Expect::kRefused, {{"roles", acme_grant}}}},
+        {"PUT /api/v1/users/{id}/password",
+         {Expect::kRefused, {{"new_password", "a brand new password"}}}},
+        {"POST /api/v1/users/{id}/unlock", {Expect::kRefused}},
+        {"GET /api/v1/api-keys", {Expect::kOnlyOwnData}},
+        {"POST /api/v1/api-keys",
+         {Expect::kRefused, {{"access_group_id", acme_}, {"role", "admin"}}}},
+        {"GET /api/v1/api-keys/{key_id}", {Expect::kRefused}},
+        {"PATCH /api/v1/api-keys/{key_id}", {Expect::kRefused, {{"disabled", true}}}},
+        {"DELETE /api/v1/api-keys/{key_id}", {Expect::kRefused}},
+        {"POST /api/v1/api-keys/{key_id}/regenerate", {Expect::kRefused}},
+        {"GET /api/v1/audit", {Expect::kOnlyOwnData}},
+        {"GET /api/v1/services", {Expect::kOnlyOwnData}},
+        {"POST /api/v1/services",
+         {Expect::kRefused, {{"access_group_id", acme_}, {"customer_number", customer_number_}}}},
+        {"GET /api/v1/services/{scid}", {Expect::kRefused}},
+        {"PATCH /api/v1/services/{scid}",
+         {Expect::kRefused, {{"state", "suspended"}, {"reason", "x"}}}},
+        {"GET /api/v1/services/{scid}/configurations", {Expect::kRefused}},
+        {"POST /api/v1/services/{scid}/configurations",
+         {Expect::kRefused, {{"document", document()}, {"comment", "hijack"}}}},
+        {"POST /api/v1/services/{scid}/configurations/validate",
+         {Expect::kRefused, {{"document", document()}}}},
+        {"GET /api/v1/services/{scid}/configurations/{version}", {Expect::kRefused}},
+        {"GET /api/v1/services/{scid}/configurations/{version}/diff", {Expect::kRefused}},
+        {"GET /api/v1/services/{scid}/deployments", {Expect::kRefused}},
+        {"POST /api/v1/services/{scid}/deployments",
+         {Expect::kRefused, {{"version", 1}, {"environment", "production"}}}},
+        {"POST /api/v1/services/{scid}/deployments/rollback",
+         {Expect::kRefused, {{"environment", "production"}}}},
+        {"GET /api/v1/deployments/{id}", {Expect::kRefused}},
+        {"GET /api/v1/services/{scid}/invalidations", {Expect::kRefused}},
+        {"POST /api/v1/services/{scid}/invalidations",
+         {Expect::kRefused,
+          {{"kind", "url"}, {"mode", "hard"}, {"values", {"http://www.acme.test/a.jpg"}}}}},
+        {"GET /api/v1/invalidations/{id}", {Expect::kRefused}},
+        {"GET /api/v1/notifications", {Expect::kOnlyOwnData}},
+        {"GET /api/v1/edges", {Expect::kStaffOnly}},
+        {"POST /api/v1/edges",
+         {Expect::kStaffOnly,
+          {{"edge_id", "rogue"},
+           {"cache_group", "x"},
+           {"address", "127.0.0.1:8080"},
+           {"role", "edge"}}}},
+        {"GET /api/v1/edges/{edge_id}", {Expect::kStaffOnly}},
+        {"PATCH /api/v1/edges/{edge_id}", {Expect::kStaffOnly, {{"active", false}}}},
+        {"PUT /api/v1/edges/{edge_id}/registration",
+         {Expect::kNodeTokenOnly,
+          {{"cache_group", "x"}, {"address", "127.0.0.1:8080"}, {"role", "edge"}}}},
+        {"GET /api/v1/feed", {Expect::kNodeTokenOnly}},
+        {"POST /api/v1/edges/{edge_id}/acks",
+         {Expect::kNodeTokenOnly, {{"sequence", 1}, {"status", "applied"}}}},
+    };
+  }
+
+  // A's identifiers that must never appear in what B is shown.
+  std::vector<std::string> acme_secrets() const {
+    return {scid_, customer_number_, "ana@acme.test", "Acme", acme_key_.key_id, "www.acme.test"};
+  }
+
+  // Calls every route as `caller` (a fresh client per call from `make_client`).
+  void check_every_route(const std::function<ApiClient()>& make_client, const std::string& who) {
+    const auto rows = table();
+    std::set<std::string> seen;
+    for (const auto& route : app().router().routes()) {
+      const std::string key = route.method + " " + route.path_template;
+      seen.insert(key);
+      const auto row = rows.find(key);
+      if (row == rows.end()) {
+        ADD_FAILURE() << key << " has no row in the tenancy table: decide what another customer "
+                      << "may see there and add it";
+        continue;
+      }
+      std::string path = fill(route.path_template);
+      if (key == "GET /api/v1/audit") path += "?entity_type=service&entity_id=" + scid_;
+      if (key == "GET /api/v1/feed") path += "?after=0&wait=0";
+      ApiClient caller = make_client();
+      const bool has_body =
+          route.method == "POST" || route.method == "PUT" || route.method == "PATCH";
+      const std::vector<std::string> headers =
+          route.method == "POST" && route.path_template.ends_with("/configurations")
+              ? std::vector<std::string>{"If-Match: \"v1\""}
+              : std::vector<std::string>{};
+      ApiResponse response =
+          has_body ? caller.send(
+                         route.method, path,
+                         (row->second.body.is_null() ? nlohmann::json::object() : row->second.body)
+                             .dump(),
+                         headers)
+                   : caller.send(route.method, path, std::nullopt, headers);
+      SCOPED_TRACE(who + ": " + key + " → " + std::to_string(response.status) + " " +
+                   response.body.substr(0, 300));
+      switch (row->second.expect) {
+        case Expect::kRefused:
+          EXPECT_TRUE(response.status == 403 || response.status == 404 || response.status == 401);
+          if (key != "POST /api/v1/session") {
+            EXPECT_NE(response.status, 401);
+          }
+          break;
+        case Expect::kStaffOnly:
+          EXPECT_EQ(response.status, 403);
+          break;
+        case Expect::kNodeTokenOnly:
+          EXPECT_EQ(response.status, 401);
+          break;
+        case Expect::kOnlyOwnData:
+          EXPECT_LT(response.status, 500);
+          if (key != "GET /api/v1/openapi.json") {
+            for (const auto& secret : acme_secrets())
+              EXPECT_EQ(response.body.find(secret), std::string::npos) << "leaks " << secret;
+          }
+          break;
+      }
+      if (response.status >= 400) {
+        EXPECT_EQ(response.header("Content-Type"), "application/problem+json");
+      }
+    }
+    for (const auto& [key, row] : rows)
+      EXPECT_TRUE(seen.count(key)) << key << " is in the table but the portal has no such route";
+  }
+
+  // What a provider admin sees of customer A, to compare before and after the attempts.
+  std::map<std::string, std::string> acme_snapshot() {
+    ApiClient root = signed_in("root@provider.test", kPassword);
+    std::map<std::string, std::string> snapshot;
+    for (const std::string& path :
+         {"/api/v1/services/" + scid_, "/api/v1/services/" + scid_ + "/configurations",
+          "/api/v1/services/" + scid_ + "/configurations/1",
+          "/api/v1/services/" + scid_ + "/deployments",
+          "/api/v1/services/" + scid_ + "/invalidations",
+          "/api/v1/access-groups/" + std::to_string(acme_),
+          "/api/v1/access-groups/" + std::to_string(acme_uk_),
+          "/api/v1/customers/" + customer_number_,
+          "/api/v1/customers/" + customer_number_ + "/account-team",
+          "/api/v1/users/" + std::to_string(ana_), "/api/v1/api-keys/" + acme_key_.key_id}) {
+      auto response = root.get(path);
+      EXPECT_EQ(response.status, 200) << path << " " << response.body;
+      snapshot[path] = response.body;
+    }
+    return snapshot;
+  }
+
+  // Customer A's data is exactly as it was, and A's people and key still work.
+  void expect_acme_untouched(const std::map<std::string, std::string>& before) {
+    const auto after = acme_snapshot();
+    for (const auto& [path, body] : before)
+      EXPECT_EQ(after.at(path), body) << path << " changed";
+    ApiClient ana_client = signed_in("ana@acme.test", kPassword);
+    EXPECT_EQ(ana_client.get("/api/v1/services/" + scid_).status, 200);
+    ApiClient robot = client();
+    robot.use_api_key(acme_key_.key_id, acme_key_.secret);
+    EXPECT_EQ(robot.get("/api/v1/services/" + scid_).status, 200) << "A's key must still work";
+  }
+
+  static constexpr const char* kPassword = "a long enough password";
+  long long acme_ = 0, acme_uk_ = 0, bravo_ = 0, ana_ = 0;
+  IssuedKey acme_key_, bravo_key_;
+  std::string customer_number_, scid_, deployment_id_, invalidation_id_;
+};
+
+TEST_P(CrossCustomerTest, AnotherCustomersUserReachesNothingOfCustomerA) {
+  const auto before = acme_snapshot();
+  check_every_route([this] { return signed_in("bob@bravo.test", kPassword); }, "bob (session)");
+  expect_acme_untouched(before);
+}
+
+TEST_P(CrossCustomerTest, AnotherCustomersApiKeyReachesNothingOfCustomerA) {
+  const auto before = acme_snapshot();
+  check_every_route(
+      [this] {
+        ApiClient robot = client();
+        robot.use_api_key(bravo_key_.key_id, bravo_key_.secret);
+        return robot;
+      },
+      "bravo API key");
+  expect_acme_untouched(before);
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, CrossCustomerTest, portal_stores(), store_name);
+
+}  // namespace
+}  // namespace candela::testing
