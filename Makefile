@@ -1,5 +1,5 @@
 # The two commands: `make up` (build and start the CDN here) and `make test` (build and run every test).
-.PHONY: up test deps build build-asan build-fuzz bench format clean
+.PHONY: up test deps web build build-asan build-fuzz bench format clean
 
 JOBS ?= 2
 RELEASE := build/release
@@ -11,9 +11,22 @@ up: build
 	scripts/up.sh $(RELEASE)/apps/candela/candela
 
 deps:
-	scripts/install-deps.sh build
+	scripts/install-deps.sh build web
 
-build: deps
+# The web UI (web/dist, served by `candela portal --web-root web/dist`). `npm ci` runs when the
+# lock file changed, the Vite build when a source changed; otherwise this is a no-op.
+WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html \
+  web/vite.config.ts web/tsconfig.json web/package.json
+web: deps web/dist/index.html
+
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	touch $@
+
+web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
+	cd web && npm run build
+
+build: deps web
 	cmake -S . -B $(RELEASE) $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Release \
 	  -DCANDELA_EXTRA_CTEST_DIRS="$(CURDIR)/$(ASAN);$(CURDIR)/$(FUZZ)"
 	cmake --build $(RELEASE) -j $(JOBS)

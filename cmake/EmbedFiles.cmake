@@ -8,8 +8,9 @@ foreach(input IN LISTS INPUTS)
   file(READ "${input}" content HEX)
   string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${content}")
   get_filename_component(name "${input}" NAME)
-  string(APPEND arrays "const char kFile${index}[] = {${bytes}};\n")
-  string(APPEND entries "      {\"${name}\", std::string_view(kFile${index}, sizeof(kFile${index}))},\n")
+  # unsigned: bytes of UTF-8 text above 0x7f do not fit a (signed) char.
+  string(APPEND arrays "const unsigned char kFile${index}[] = {${bytes}};\n")
+  string(APPEND entries "      {\"${name}\", std::string_view(reinterpret_cast<const char*>(kFile${index}), sizeof(kFile${index}))},\n")
   math(EXPR index "${index} + 1")
 endforeach()
 file(WRITE "${OUTPUT}.tmp"

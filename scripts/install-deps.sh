@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Candela needs that this machine lacks. Safe to run repeatedly.
-# Usage: scripts/install-deps.sh [build|bench]...   (default: build)
+# Usage: scripts/install-deps.sh [build|web|bench]...   (default: build)
 set -euo pipefail
 
 build_packages=(
@@ -10,13 +10,22 @@ build_packages=(
   libsoci-dev libsqlite3-dev libpq-dev libsodium-dev postgresql
 )
 bench_packages=(nginx-light varnish trafficserver wrk util-linux procps)
+# The web UI's build (Node.js, npm) and its browser tests (headless Chromium, a font).
+web_packages=(chromium fonts-dejavu-core)
+# Debian's Node.js conflicts with a Node.js installed from elsewhere (which includes npm), so
+# these are wanted only when no node/npm is on PATH.
+node_packages=(nodejs npm)
 
 wanted=()
 for group in "${@:-build}"; do
   case "$group" in
     build) wanted+=("${build_packages[@]}") ;;
     bench) wanted+=("${bench_packages[@]}") ;;
-    *) echo "install-deps: unknown group '$group' (build, bench)" >&2; exit 2 ;;
+    web)
+      wanted+=("${web_packages[@]}")
+      command -v node >/dev/null && command -v npm >/dev/null || wanted+=("${node_packages[@]}")
+      ;;
+    *) echo "install-deps: unknown group '$group' (build, web, bench)" >&2; exit 2 ;;
   esac
 done
 

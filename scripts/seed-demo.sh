@@ -35,7 +35,7 @@ for role in account_director sales_engineer customer_care_manager activation_eng
 done
 
 # The demo customer: an organisation (top access group) with a child group, a customer number.
-org=$(api POST /api/v1/access-groups -d '{"name": "Demo Media"}' | field id)
+org=$(api POST /api/v1/access-groups -d '{"name": "Demo Media", "parent_id": null}' | field id)
 api POST /api/v1/access-groups -d "{\"name\": \"Demo Media – Video\", \"parent_id\": $org}" > /dev/null
 customer=$(api POST /api/v1/customers -d "{\"name\": \"Demo Media Ltd\", \"organisation_id\": $org,
   \"billing_address\": {\"line1\": \"1 Example Street\", \"city\": \"Dublin\",

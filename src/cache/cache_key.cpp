@@ -81,13 +81,17 @@ void KeyPolicy::normalize() {
   allowlist.erase(std::unique(allowlist.begin(), allowlist.end()), allowlist.end());
 }
 
-void build_cache_key(std::string_view property_id, std::string_view path, std::string_view query,
-                     const KeyPolicy& policy, std::string& out) {
+void build_property_prefix(std::string_view property_id, std::string& out) {
   out.clear();
   char len[20];
   out.append(len, std::to_chars(len, len + sizeof len, property_id.size()).ptr);
   out.push_back(':');
   out.append(property_id);
+}
+
+void build_cache_key(std::string_view property_id, std::string_view path, std::string_view query,
+                     const KeyPolicy& policy, std::string& out) {
+  build_property_prefix(property_id, out);
   // A raw '?' inside `path` would blur the query boundary; callers split at the first '?',
   // but encode any stray one so the key stays unambiguous whatever they pass.
   append_normalized(path, out, /*escape_question=*/true);
@@ -104,6 +108,35 @@ void build_cache_key(std::string_view property_id, std::string_view path, std::s
       append_allowed(query, policy, out);
       break;
   }
+}
+
+std::string_view key_property_prefix(std::string_view key) noexcept {
+  const auto colon = key.find(':');
+  if (colon == std::string_view::npos || colon == 0 || colon > 19) return {};
+  std::size_t length = 0;
+  const auto [end, ec] = std::from_chars(key.data(), key.data() + colon, length);
+  if (ec != std::errc{} || end != key.data() + colon || length > key.size() - colon - 1) return {};
+  return key.substr(0, colon + 1 + length);
+}
+
+std::string_view key_property_id(std::string_view key) noexcept {
+  const std::string_view prefix = key_property_prefix(key);
+  return prefix.substr(std::min(prefix.size(), prefix.find(':') + 1));
+}
+
+std::string_view key_primary(std::string_view key) noexcept {
+  return key.substr(0, key.find(kVariantSeparator));
+}
+
+std::string_view key_path(std::string_view key) noexcept {
+  const std::string_view target = key_primary(key).substr(key_property_prefix(key).size());
+  return target.substr(0, target.find('?'));
+}
+
+std::string_view key_query(std::string_view key) noexcept {
+  const std::string_view target = key_primary(key).substr(key_property_prefix(key).size());
+  const auto question = target.find('?');
+  return question == std::string_view::npos ? std::string_view{} : target.substr(question + 1);
 }
 
 }  // namespace candela::cache

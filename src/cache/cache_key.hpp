@@ -39,4 +39,21 @@ struct KeyPolicy {
 void build_cache_key(std::string_view property_id, std::string_view path, std::string_view query,
                      const KeyPolicy& policy, std::string& out);
 
+// A stored response with Vary lives under its variant key: the primary key, this separator and
+// the secondary key (vary.hpp). The separator occurs in neither part.
+inline constexpr char kVariantSeparator = '\x1f';
+
+// The anatomy of a key built above (primary or variant). Each part is a view into `key`;
+// malformed keys (not made by build_cache_key) give empty views.
+//   "<len>:<property_id>" — the property prefix, shared by every key of the property
+std::string_view key_property_prefix(std::string_view key) noexcept;
+std::string_view key_property_id(std::string_view key) noexcept;
+//   the primary key: everything before the variant separator
+std::string_view key_primary(std::string_view key) noexcept;
+//   the normalised path and the query (without '?'; empty when there is none)
+std::string_view key_path(std::string_view key) noexcept;
+std::string_view key_query(std::string_view key) noexcept;
+// Writes "<len>:<property_id>" into `out` (replacing its contents).
+void build_property_prefix(std::string_view property_id, std::string& out);
+
 }  // namespace candela::cache

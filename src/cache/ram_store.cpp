@@ -3,125 +3,90 @@
 
 #include <algorithm>
 #include <atomic>
-#include <deque>
+#include <cassert>
 #include <mutex>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "cache/cache_key.hpp"
+#include "cache/cache_object.hpp"
+#include "cache/ghost.hpp"
+#include "cache/tag_index.hpp"
+
 namespace candela::cache {
+
+// The store's view of an object's bookkeeping fields (all guarded by the object's shard lock).
+struct StoreLinks {
+  static CacheObject*& chain(CacheObject& o) noexcept { return o.chain_; }
+  static CacheObject*& newer(CacheObject& o) noexcept { return o.newer_; }
+  static CacheObject*& older(CacheObject& o) noexcept { return o.older_; }
+  static std::uint64_t& charge(CacheObject& o) noexcept { return o.charge_; }
+  static std::uint32_t& hash(CacheObject& o) noexcept { return o.hash_; }
+  static std::uint8_t& bits(CacheObject& o) noexcept { return o.store_bits_; }
+  static std::uint8_t bits(const CacheObject& o) noexcept { return o.store_bits_; }
+};
 
 namespace {
 
-constexpr std::uint8_t kMaxFrequency = 3;
-constexpr std::uint64_t kSmallQueuePercent = 10;
+using L = StoreLinks;
 
-std::size_t hash_key(std::string_view key) noexcept {
-  return std::hash<std::string_view>{}(key);
+constexpr std::uint8_t kMaxFrequency = 3;
+constexpr std::uint8_t kFrequencyMask = 3;
+constexpr std::uint8_t kInMain = 4;  // else in the small queue
+constexpr std::uint8_t kStored = 8;
+constexpr std::uint64_t kSmallQueuePercent = 10;
+constexpr std::size_t kInitialBuckets = 64;
+
+// The hash of a key's primary part: variants of one URL land in the same shard and bucket.
+std::uint32_t primary_hash(std::string_view key) noexcept {
+  return static_cast<std::uint32_t>(std::hash<std::string_view>{}(key_primary(key)));
 }
 
-// A key with its hash already computed: the shard choice and the map probe share one hash.
-struct HashedKey {
-  std::string_view key;
-  std::size_t hash;
-};
-
-// Transparent hash and equality let lookup() probe with a string_view, never building a string.
-struct KeyHash {
-  using is_transparent = void;
-  std::size_t operator()(const HashedKey& k) const noexcept { return k.hash; }
-  std::size_t operator()(std::string_view k) const noexcept { return hash_key(k); }
-};
-
-struct KeyEqual {
-  using is_transparent = void;
-  bool operator()(std::string_view a, std::string_view b) const noexcept { return a == b; }
-  bool operator()(const HashedKey& a, std::string_view b) const noexcept { return a.key == b; }
-  bool operator()(std::string_view a, const HashedKey& b) const noexcept { return a == b.key; }
-};
-
-enum class Queue : std::uint8_t { kSmall, kMain };
-
-// The value of one map node; the queues link entries intrusively so no second allocation is made.
-struct Entry {
-  std::shared_ptr<CacheObject> object;
-  std::uint64_t charge = 0;
-  Entry* newer = nullptr;
-  Entry* older = nullptr;
-  const std::string* key = nullptr;  // the owning node's key, to find the node when evicting
-  std::uint8_t frequency = 0;
-  Queue queue = Queue::kSmall;
-};
-
-using Map = std::unordered_map<std::string, Entry, KeyHash, KeyEqual>;
+std::uint8_t frequency(const CacheObject& o) noexcept {
+  return L::bits(o) & kFrequencyMask;
+}
+void set_frequency(CacheObject& o, std::uint8_t f) noexcept {
+  L::bits(o) = static_cast<std::uint8_t>((L::bits(o) & ~kFrequencyMask) | f);
+}
+bool in_main(const CacheObject& o) noexcept {
+  return (L::bits(o) & kInMain) != 0;
+}
+bool is_stored(const CacheObject& o) noexcept {
+  return (L::bits(o) & kStored) != 0;
+}
 
 // An intrusive FIFO: push at the head, evict from the tail, unlink from anywhere in O(1).
 struct Fifo {
-  Entry* head = nullptr;  // newest
-  Entry* tail = nullptr;  // oldest
+  CacheObject* head = nullptr;  // newest
+  CacheObject* tail = nullptr;  // oldest
   std::uint64_t bytes = 0;
 
-  void push_head(Entry* e) noexcept {
-    e->newer = nullptr;
-    e->older = head;
-    if (head) head->newer = e;
-    head = e;
-    if (!tail) tail = e;
-    bytes += e->charge;
+  void push_head(CacheObject* o) noexcept {
+    L::newer(*o) = nullptr;
+    L::older(*o) = head;
+    if (head) L::newer(*head) = o;
+    head = o;
+    if (!tail) tail = o;
+    bytes += L::charge(*o);
   }
 
-  void unlink(Entry* e) noexcept {
-    (e->newer ? e->newer->older : head) = e->older;
-    (e->older ? e->older->newer : tail) = e->newer;
-    e->newer = e->older = nullptr;
-    bytes -= e->charge;
-  }
-};
-
-// Hashes of keys recently evicted from the small queue, bounded by their total charge. A slot's
-// sequence number is implicit (slots are numbered in push order), so a slot is 16 bytes; live_
-// maps a hash to the sequence of its newest slot, which tells a live slot from a stale one.
-class Ghost {
- public:
-  void set_capacity(std::uint64_t bytes) noexcept { capacity_ = bytes; }
-
-  void add(std::size_t hash, std::uint64_t charge) {
-    if (charge > capacity_) return;
-    slots_.push_back({hash, charge});
-    live_[hash] = pushed_++;
-    bytes_ += charge;
-    while (bytes_ > capacity_) {
-      const Slot& oldest = slots_.front();
-      const auto it = live_.find(oldest.hash);
-      if (it != live_.end() && it->second == popped_) live_.erase(it);
-      bytes_ -= oldest.charge;
-      slots_.pop_front();
-      ++popped_;
-    }
+  void unlink(CacheObject* o) noexcept {
+    (L::newer(*o) ? L::older(*L::newer(*o)) : head) = L::older(*o);
+    (L::older(*o) ? L::newer(*L::older(*o)) : tail) = L::newer(*o);
+    L::newer(*o) = L::older(*o) = nullptr;
+    bytes -= L::charge(*o);
   }
 
-  // True, and forgets the hash, if it was remembered. Its slot keeps counting against the
-  // capacity until it reaches the front, which keeps the deque bounded.
-  bool take(std::size_t hash) {
-    const auto it = live_.find(hash);
-    if (it == live_.end()) return false;
-    live_.erase(it);
-    return true;
+  // `next` takes `current`'s place (and its bytes are accounted instead).
+  void swap_in(CacheObject* current, CacheObject* next) noexcept {
+    L::newer(*next) = L::newer(*current);
+    L::older(*next) = L::older(*current);
+    (L::newer(*next) ? L::older(*L::newer(*next)) : head) = next;
+    (L::older(*next) ? L::newer(*L::older(*next)) : tail) = next;
+    L::newer(*current) = L::older(*current) = nullptr;
+    bytes = bytes - L::charge(*current) + L::charge(*next);
   }
-
-  struct Slot {
-    std::size_t hash;
-    std::uint64_t charge;
-  };
-
- private:
-  std::deque<Slot> slots_;
-  std::unordered_map<std::size_t, std::uint64_t> live_;
-  std::uint64_t bytes_ = 0;
-  std::uint64_t capacity_ = 0;
-  std::uint64_t pushed_ = 0;
-  std::uint64_t popped_ = 0;
 };
 
 // Counters written only under the shard lock and read without it by the stats accessors.
@@ -134,22 +99,18 @@ void subtract_from(std::atomic<std::uint64_t>& counter, std::uint64_t n) noexcep
 }
 
 // Objects removed under a lock are released after it: the last reference may free a large body.
-using Dropped = std::vector<std::shared_ptr<CacheObject>>;
-
-std::size_t malloc_chunk(std::size_t request) noexcept {
-  // glibc on 64-bit: 8-byte header, 16-byte granularity, 32-byte minimum chunk.
-  return std::max<std::size_t>(32, (request + 8 + 15) / 16 * 16);
-}
+using Dropped = std::vector<ObjectRef>;
 
 }  // namespace
 
 // Cache-line aligned so two busy shards never share a line.
 struct alignas(64) RamStore::Shard {
   std::mutex mutex;
-  Map map;
+  std::vector<CacheObject*> buckets;  // chain heads; size is a power of two
   Fifo small;
   Fifo main;
   Ghost ghost;
+  TagIndex* tags = nullptr;
   std::uint64_t capacity = 0;
   std::uint64_t small_target = 0;
   std::atomic<std::uint64_t> bytes{0};
@@ -164,40 +125,108 @@ struct alignas(64) RamStore::Shard {
     ghost.set_capacity(bytes_budget - small_target);
   }
 
-  Fifo& queue_of(const Entry& e) noexcept { return e.queue == Queue::kSmall ? small : main; }
+  Fifo& queue_of(const CacheObject& o) noexcept { return in_main(o) ? main : small; }
 
-  void remove(Map::iterator it, Dropped& dropped) {
-    Entry& e = it->second;
-    queue_of(e).unlink(&e);
-    subtract_from(bytes, e.charge);
-    subtract_from(objects, 1);
-    dropped.push_back(std::move(e.object));
-    map.erase(it);
+  CacheObject*& bucket(std::uint32_t hash) noexcept { return buckets[hash & (buckets.size() - 1)]; }
+
+  // The link that points at the object stored under key (null if none).
+  CacheObject** find(std::uint32_t hash, std::string_view key) noexcept {
+    if (buckets.empty()) return nullptr;
+    for (CacheObject** link = &bucket(hash); *link; link = &L::chain(**link)) {
+      if (L::hash(**link) == hash && (*link)->key() == key) return link;
+    }
+    return nullptr;
   }
 
-  void remove(Entry* e, Dropped& dropped) { remove(map.find(std::string_view(*e->key)), dropped); }
+  CacheObject** link_to(CacheObject* o) noexcept {
+    CacheObject** link = &bucket(L::hash(*o));
+    while (*link != o)
+      link = &L::chain(**link);
+    return link;
+  }
 
-  void recharge(Entry& e, std::uint64_t charge) noexcept {
-    Fifo& q = queue_of(e);
-    q.bytes = q.bytes - e.charge + charge;
-    subtract_from(bytes, e.charge);
+  void grow_if_full() {
+    const std::uint64_t count = objects.load(std::memory_order_relaxed);
+    if (count <= buckets.size()) return;
+    std::vector<CacheObject*> old = std::exchange(buckets, {});
+    buckets.assign(std::max(kInitialBuckets, old.size() * 2), nullptr);
+    for (CacheObject* head : old) {
+      while (head) {
+        CacheObject* next = L::chain(*head);
+        CacheObject*& b = bucket(L::hash(*head));
+        L::chain(*head) = b;
+        b = head;
+        head = next;
+      }
+    }
+  }
+
+  // Links a new object (the store's reference is adopted from the caller).
+  void link(CacheObject* o, std::uint32_t hash, std::uint64_t charge, bool to_main) {
+    if (buckets.empty()) buckets.assign(kInitialBuckets, nullptr);
+    L::hash(*o) = hash;
+    L::charge(*o) = charge;
+    L::bits(*o) = static_cast<std::uint8_t>(kStored | (to_main ? kInMain : 0));
+    CacheObject*& b = bucket(hash);
+    L::chain(*o) = b;
+    b = o;
+    queue_of(*o).push_head(o);
     add_to(bytes, charge);
-    e.charge = charge;
+    add_to(objects, 1);
+    if (o->has_tags()) tags->add(*o);
+    grow_if_full();
+  }
+
+  void remove(CacheObject* o, Dropped& dropped) {
+    CacheObject** link = link_to(o);
+    *link = L::chain(*o);
+    L::chain(*o) = nullptr;
+    queue_of(*o).unlink(o);
+    subtract_from(bytes, L::charge(*o));
+    subtract_from(objects, 1);
+    if (o->has_tags()) tags->remove(*o);
+    L::bits(*o) = 0;
+    dropped.push_back(ObjectRef::adopt(o));
+  }
+
+  // `next` takes `current`'s chain link, queue place and frequency.
+  void swap_in(CacheObject* current, CacheObject* next, std::uint64_t charge, Dropped& dropped) {
+    CacheObject** link = link_to(current);
+    L::hash(*next) = L::hash(*current);
+    L::chain(*next) = L::chain(*current);
+    *link = next;
+    L::chain(*current) = nullptr;
+    L::charge(*next) = charge;
+    L::bits(*next) = L::bits(*current);
+    queue_of(*current).swap_in(current, next);
+    subtract_from(bytes, L::charge(*current));
+    add_to(bytes, charge);
+    if (current->has_tags()) tags->remove(*current);
+    if (next->has_tags()) tags->add(*next);
+    L::bits(*current) = 0;
+    dropped.push_back(ObjectRef::adopt(current));
+  }
+
+  void recharge(CacheObject& o, std::uint64_t charge) noexcept {
+    Fifo& q = queue_of(o);
+    q.bytes = q.bytes - L::charge(o) + charge;
+    subtract_from(bytes, L::charge(o));
+    add_to(bytes, charge);
+    L::charge(o) = charge;
   }
 
   // Quick demotion: an object not hit since it entered leaves after a short stay in small and
   // only its key hash is kept; one that was hit earns a place in main (lazy promotion).
   void evict_from_small(Dropped& dropped) {
-    while (Entry* e = small.tail) {
-      if (e->frequency > 0) {
-        small.unlink(e);
-        e->frequency = 0;
-        e->queue = Queue::kMain;
-        main.push_head(e);
+    while (CacheObject* o = small.tail) {
+      if (frequency(*o) > 0) {
+        small.unlink(o);
+        L::bits(*o) = static_cast<std::uint8_t>((L::bits(*o) & ~kFrequencyMask) | kInMain);
+        main.push_head(o);
         continue;
       }
-      ghost.add(hash_key(*e->key), e->charge);
-      remove(e, dropped);
+      ghost.add(std::hash<std::string_view>{}(o->key()), L::charge(*o));
+      remove(o, dropped);
       add_to(evictions, 1);
       return;
     }
@@ -206,14 +235,14 @@ struct alignas(64) RamStore::Shard {
   // FIFO with reinsertion: each hit buys one more pass through main. Terminates because every
   // reinsertion lowers a frequency that no one raises meanwhile (we hold the lock).
   void evict_from_main(Dropped& dropped) {
-    while (Entry* e = main.tail) {
-      if (e->frequency > 0) {
-        --e->frequency;
-        main.unlink(e);
-        main.push_head(e);
+    while (CacheObject* o = main.tail) {
+      if (frequency(*o) > 0) {
+        set_frequency(*o, static_cast<std::uint8_t>(frequency(*o) - 1));
+        main.unlink(o);
+        main.push_head(o);
         continue;
       }
-      remove(e, dropped);
+      remove(o, dropped);
       add_to(evictions, 1);
       return;
     }
@@ -231,24 +260,51 @@ struct alignas(64) RamStore::Shard {
       }
     }
   }
+
+  // Applies a purge to one stored object; true when it counts (a response).
+  bool invalidate(CacheObject* o, Invalidation how, SysTime now, Dropped& dropped) {
+    const bool response = o->kind() == ObjectKind::kResponse;
+    if (how == Invalidation::kRemove) {
+      remove(o, dropped);
+    } else if (response) {
+      o->mark_stale(now);
+    }
+    return response;
+  }
+
+  void release_all() noexcept {
+    for (Fifo* q : {&small, &main}) {
+      for (CacheObject* o = q->head; o;) {
+        CacheObject* next = L::older(*o);
+        L::bits(*o) = 0;
+        o->release();
+        o = next;
+      }
+    }
+  }
 };
 
 RamStore::RamStore(std::uint64_t capacity_bytes, std::size_t shards)
     : capacity_(capacity_bytes),
       shard_count_(std::max<std::size_t>(shards, 1)),
-      shards_(std::make_unique<Shard[]>(shard_count_)) {
+      shards_(std::make_unique<Shard[]>(shard_count_)),
+      tags_(std::make_unique<TagIndex>()) {
   // The remainder goes to the first shards so the budgets add up to exactly capacity_bytes.
   const std::uint64_t share = capacity_ / shard_count_;
   const std::uint64_t remainder = capacity_ % shard_count_;
   for (std::size_t i = 0; i < shard_count_; ++i) {
     shards_[i].set_capacity(share + (i < remainder ? 1 : 0));
+    shards_[i].tags = tags_.get();
   }
 }
 
-RamStore::~RamStore() = default;
+RamStore::~RamStore() {
+  for (std::size_t i = 0; i < shard_count_; ++i)
+    shards_[i].release_all();
+}
 
 RamStore::Shard& RamStore::shard_for(std::size_t hash) const noexcept {
-  // Mix before reducing: the map's buckets use hash % prime, the shard choice must not correlate.
+  // Mix before reducing: buckets use the low bits, the shard choice must not correlate.
   std::uint64_t h = hash;
   h ^= h >> 33;
   h *= 0xff51afd7ed558ccdULL;
@@ -256,97 +312,173 @@ RamStore::Shard& RamStore::shard_for(std::size_t hash) const noexcept {
   return shards_[h % shard_count_];
 }
 
-std::shared_ptr<CacheObject> RamStore::lookup(std::string_view key) {
-  const std::size_t hash = hash_key(key);
+RamStore::Shard& RamStore::shard_of(const CacheObject& object) const noexcept {
+  return shard_for(primary_hash(object.key()));
+}
+
+ObjectRef RamStore::lookup(std::string_view key) {
+  const std::uint32_t hash = primary_hash(key);
   Shard& shard = shard_for(hash);
   std::lock_guard lock(shard.mutex);
-  const auto it = shard.map.find(HashedKey{key, hash});
-  if (it == shard.map.end()) {
+  CacheObject** link = shard.find(hash, key);
+  if (link == nullptr) {
     add_to(shard.misses, 1);
     return nullptr;
   }
-  Entry& e = it->second;
-  if (e.frequency < kMaxFrequency) ++e.frequency;
+  CacheObject& o = **link;
+  if (frequency(o) < kMaxFrequency) set_frequency(o, static_cast<std::uint8_t>(frequency(o) + 1));
   add_to(shard.hits, 1);
-  return e.object;
+  return ObjectRef(&o);
 }
 
-void RamStore::insert(std::string_view key, std::shared_ptr<CacheObject> object,
-                      std::uint64_t charge) {
-  const std::size_t hash = hash_key(key);
+void RamStore::insert(ObjectRef object, std::uint64_t charge) {
+  const std::string_view key = object->key();
+  const std::uint32_t hash = primary_hash(key);
   Shard& shard = shard_for(hash);
   Dropped dropped;  // declared before the lock, so released after it
   std::lock_guard lock(shard.mutex);
-  auto it = shard.map.find(HashedKey{key, hash});
-  if (charge > shard.capacity) {
-    if (it != shard.map.end()) shard.remove(it, dropped);
+  CacheObject** link = shard.find(hash, key);
+  CacheObject* existing = link ? *link : nullptr;
+  if (existing == object.get()) {
+    shard.recharge(*existing, charge);
+    shard.make_room(0, dropped);
     return;
   }
-  if (it != shard.map.end()) {
-    Entry& e = it->second;
-    dropped.push_back(std::exchange(e.object, std::move(object)));
-    shard.recharge(e, charge);
+  assert(!is_stored(*object));
+  if (charge > shard.capacity) {
+    if (existing) shard.remove(existing, dropped);
+    dropped.push_back(std::move(object));
+    return;
+  }
+  if (existing) {
+    shard.swap_in(existing, object.release_ownership(), charge, dropped);
     shard.make_room(0, dropped);
     return;
   }
   shard.make_room(charge, dropped);
-  const bool seen_recently = shard.ghost.take(hash);
-  const auto [node, inserted] = shard.map.try_emplace(std::string(key));
-  Entry& e = node->second;
-  e.object = std::move(object);
-  e.charge = charge;
-  e.key = &node->first;
-  e.queue = seen_recently ? Queue::kMain : Queue::kSmall;
-  shard.queue_of(e).push_head(&e);
-  add_to(shard.bytes, charge);
-  add_to(shard.objects, 1);
+  // The ghost remembers whole keys (variants apart), by their full hash.
+  const bool seen_recently = shard.ghost.take(std::hash<std::string_view>{}(key));
+  shard.link(object.release_ownership(), hash, charge, seen_recently);
 }
 
-bool RamStore::erase(std::string_view key) {
-  const std::size_t hash = hash_key(key);
-  Shard& shard = shard_for(hash);
+bool RamStore::replace(const CacheObject& current, ObjectRef replacement, std::uint64_t charge) {
+  assert(current.key() == replacement->key());
+  Shard& shard = shard_of(current);
   Dropped dropped;
+  dropped.push_back(std::move(replacement));  // released after the lock unless stored
   std::lock_guard lock(shard.mutex);
-  const auto it = shard.map.find(HashedKey{key, hash});
-  if (it == shard.map.end()) return false;
-  shard.remove(it, dropped);
+  if (!is_stored(current)) return false;
+  auto* stored = const_cast<CacheObject*>(&current);
+  if (charge > shard.capacity) {
+    shard.remove(stored, dropped);
+    return true;
+  }
+  shard.swap_in(stored, dropped.front().release_ownership(), charge, dropped);
+  shard.make_room(0, dropped);
   return true;
 }
 
-void RamStore::update_charge(std::string_view key, std::uint64_t new_charge,
-                             const CacheObject* only) {
-  const std::size_t hash = hash_key(key);
+bool RamStore::erase(std::string_view key) {
+  const std::uint32_t hash = primary_hash(key);
   Shard& shard = shard_for(hash);
   Dropped dropped;
   std::lock_guard lock(shard.mutex);
-  const auto it = shard.map.find(HashedKey{key, hash});
-  if (it == shard.map.end()) return;
-  Entry& e = it->second;
-  if (only != nullptr && e.object.get() != only) return;
+  CacheObject** link = shard.find(hash, key);
+  if (link == nullptr) return false;
+  shard.remove(*link, dropped);
+  return true;
+}
+
+bool RamStore::erase_object(const CacheObject& object) {
+  Shard& shard = shard_of(object);
+  Dropped dropped;
+  std::lock_guard lock(shard.mutex);
+  if (!is_stored(object)) return false;
+  shard.remove(const_cast<CacheObject*>(&object), dropped);
+  return true;
+}
+
+void RamStore::update_charge(const CacheObject& object, std::uint64_t new_charge) {
+  Shard& shard = shard_of(object);
+  Dropped dropped;
+  std::lock_guard lock(shard.mutex);
+  if (!is_stored(object)) return;
+  auto* stored = const_cast<CacheObject*>(&object);
   if (new_charge > shard.capacity) {
-    shard.remove(it, dropped);
+    shard.remove(stored, dropped);
     return;
   }
-  shard.recharge(e, new_charge);
+  shard.recharge(*stored, new_charge);
   shard.make_room(0, dropped);
 }
 
-std::size_t RamStore::erase_if(const Predicate& pred) {
-  std::size_t erased = 0;
+std::size_t RamStore::invalidate_primary(std::string_view primary_key, Invalidation how,
+                                         SysTime now) {
+  const std::uint32_t hash = primary_hash(primary_key);
+  Shard& shard = shard_for(hash);
+  Dropped dropped;
+  std::lock_guard lock(shard.mutex);
+  if (shard.buckets.empty()) return 0;
+  std::vector<CacheObject*> matches;
+  for (CacheObject* o = shard.bucket(hash); o; o = L::chain(*o)) {
+    if (L::hash(*o) == hash && key_primary(o->key()) == primary_key) matches.push_back(o);
+  }
+  std::size_t count = 0;
+  for (CacheObject* o : matches)
+    count += shard.invalidate(o, how, now, dropped) ? 1 : 0;
+  return count;
+}
+
+bool RamStore::mark_if_stored(const CacheObject& object, SysTime now) {
+  Shard& shard = shard_of(object);
+  std::lock_guard lock(shard.mutex);
+  if (!is_stored(object)) return false;
+  const_cast<CacheObject&>(object).mark_stale(now);
+  return true;
+}
+
+std::size_t RamStore::invalidate_tags(std::string_view property_id,
+                                      std::span<const std::string> tags, Invalidation how,
+                                      SysTime now) {
+  std::string prefix;
+  build_property_prefix(property_id, prefix);
+  // Taken from the index first, then purged shard by shard: the index lock is never held while
+  // a shard lock is taken (the store takes them the other way round).
+  std::vector<ObjectRef> objects;
+  for (const std::string& tag : tags) {
+    auto tagged = tags_->objects(prefix, tag);
+    objects.insert(objects.end(), std::make_move_iterator(tagged.begin()),
+                   std::make_move_iterator(tagged.end()));
+  }
+  std::sort(objects.begin(), objects.end(),
+            [](const ObjectRef& a, const ObjectRef& b) { return a.get() < b.get(); });
+  objects.erase(std::unique(objects.begin(), objects.end()), objects.end());
+  std::size_t count = 0;
+  for (const ObjectRef& object : objects) {
+    const bool done =
+        how == Invalidation::kRemove ? erase_object(*object) : mark_if_stored(*object, now);
+    if (done && object->kind() == ObjectKind::kResponse) ++count;
+  }
+  return count;
+}
+
+std::size_t RamStore::invalidate_if(const ObjectPredicate& pred, Invalidation how, SysTime now) {
+  std::size_t count = 0;
+  std::vector<CacheObject*> matches;
   for (std::size_t i = 0; i < shard_count_; ++i) {
     Shard& shard = shards_[i];
     Dropped dropped;
     std::lock_guard lock(shard.mutex);
-    for (auto it = shard.map.begin(); it != shard.map.end();) {
-      const auto next = std::next(it);
-      if (pred(it->first, it->second.object)) {
-        shard.remove(it, dropped);
-        ++erased;
+    matches.clear();
+    for (const Fifo* q : {&shard.small, &shard.main}) {
+      for (CacheObject* o = q->head; o; o = L::older(*o)) {
+        if (pred(*o)) matches.push_back(o);
       }
-      it = next;
     }
+    for (CacheObject* o : matches)
+      count += shard.invalidate(o, how, now, dropped) ? 1 : 0;
   }
-  return erased;
+  return count;
 }
 
 namespace {
@@ -376,22 +508,20 @@ std::uint64_t RamStore::hits() const noexcept {
 std::uint64_t RamStore::misses() const noexcept {
   return sum_over(shards_.get(), shard_count_, &Shard::misses);
 }
+std::size_t RamStore::tag_count() const {
+  return tags_->tags();
+}
 
 std::size_t RamStore::metadata_bytes_per_object() noexcept {
-  // Bucket arrays hold between one and two slots per element (libstdc++ doubles past load
-  // factor 1); count two, the worst case right after a rehash.
-  constexpr std::size_t kBucketShare = 2 * sizeof(void*);
-  // Map node: next pointer, the (key, entry) pair, and a cached hash code (counted even though
-  // libstdc++ skips it for a noexcept hash, to stay on the safe side).
-  const std::size_t node =
-      malloc_chunk(sizeof(void*) + sizeof(Map::value_type) + sizeof(std::size_t)) + kBucketShare;
-  // Ghost: one deque slot and one node of the hash -> sequence map, at most one per evicted
-  // object kept; in steady state about as many as the shard holds objects.
-  const std::size_t ghost =
-      sizeof(Ghost::Slot) +
-      malloc_chunk(sizeof(void*) + sizeof(std::pair<const std::size_t, std::uint64_t>)) +
-      kBucketShare;
-  return node + ghost;
+  // The object heap's 8-byte block header plus at most 7 bytes of rounding (objects too large
+  // for it, or under AddressSanitizer, come from malloc: 8 to 23 bytes, 16 on average).
+  constexpr std::size_t kAllocationOverhead = 16;
+  // Buckets are doubled when they are as many as the objects: one or two slots per object.
+  constexpr std::size_t kBucketShare = 2 * sizeof(CacheObject*);
+  // Ghost, once the cache evicts: about one entry per object, a 4-byte charge in the FIFO and an
+  // 8-byte table slot at least 3/8 full.
+  constexpr std::size_t kGhostShare = sizeof(std::uint32_t) + sizeof(std::uint64_t) * 8 / 3;
+  return sizeof(CacheObject) + kAllocationOverhead + kBucketShare + kGhostShare;
 }
 
 }  // namespace candela::cache

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 
+#include "cache/cache_key.hpp"
 #include "http/text.hpp"
 
 namespace candela::cache {
@@ -126,30 +127,59 @@ std::vector<std::string> varied_fields(const http::HeaderView& response) {
   return names;
 }
 
+namespace {
+
+// One field's contribution to a secondary key: "name:value\n", or "name\n" when absent.
+void append_field_key(std::string_view name, const http::HeaderView& request, std::string& out,
+                      const VaryOptions& options) {
+  out.append(name);
+  if (!request.contains(name)) {
+    out.push_back('\n');
+    return;
+  }
+  out.push_back(':');
+  if (options.normalize_accept_encoding && name == "accept-encoding") {
+    append_accept_encoding(request, out);
+  } else {
+    bool first = true;
+    for (const auto& f : request) {
+      if (!http::iequals(f.name, name)) continue;
+      for_each_member(f.value, [&](std::string_view member) {
+        if (!first) out.push_back(',');
+        first = false;
+        append_collapsed(member, out);
+      });
+    }
+  }
+  out.push_back('\n');
+}
+
+}  // namespace
+
 void secondary_key(std::span<const std::string> fields, const http::HeaderView& request,
                    std::string& out, const VaryOptions& options) {
   out.clear();
+  for (const std::string& name : fields)
+    append_field_key(name, request, out, options);
+}
+
+std::string pack_varied_fields(std::span<const std::string> fields) {
+  std::string out;
   for (const std::string& name : fields) {
+    if (!out.empty()) out.push_back(',');
     out.append(name);
-    if (!request.contains(name)) {
-      out.push_back('\n');
-      continue;
-    }
-    out.push_back(':');
-    if (options.normalize_accept_encoding && name == "accept-encoding") {
-      append_accept_encoding(request, out);
-    } else {
-      bool first = true;
-      for (const auto& f : request) {
-        if (!http::iequals(f.name, name)) continue;
-        for_each_member(f.value, [&](std::string_view member) {
-          if (!first) out.push_back(',');
-          first = false;
-          append_collapsed(member, out);
-        });
-      }
-    }
-    out.push_back('\n');
+  }
+  return out;
+}
+
+void append_variant_key(std::string_view packed_fields, const http::HeaderView& request,
+                        std::string& key, const VaryOptions& options) {
+  key.push_back(kVariantSeparator);
+  while (!packed_fields.empty()) {
+    const auto comma = packed_fields.find(',');
+    append_field_key(packed_fields.substr(0, comma), request, key, options);
+    packed_fields =
+        comma == std::string_view::npos ? std::string_view{} : packed_fields.substr(comma + 1);
   }
 }
 

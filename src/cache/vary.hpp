@@ -35,4 +35,14 @@ std::vector<std::string> varied_fields(const http::HeaderView& response);
 void secondary_key(std::span<const std::string> fields, const http::HeaderView& request,
                    std::string& out, const VaryOptions& options = {});
 
+// The varied field names as a stored object keeps them: joined by ',' ("accept-encoding,dpr").
+// Names are tokens, so the list is unambiguous.
+std::string pack_varied_fields(std::span<const std::string> fields);
+
+// Appends kVariantSeparator (cache_key.hpp) and the secondary key of `request` for the packed
+// field names to `key`, turning a primary key into the variant key that request selects.
+// No allocation when `key` has the capacity.
+void append_variant_key(std::string_view packed_fields, const http::HeaderView& request,
+                        std::string& key, const VaryOptions& options = {});
+
 }  // namespace candela::cache

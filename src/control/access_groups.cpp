@@ -4,6 +4,7 @@
 #include <soci/soci.h>
 
 #include "control/database.hpp"
+#include "control/store_errors.hpp"
 
 namespace candela::control {
 namespace {
@@ -22,8 +23,9 @@ constexpr const char* kVisibleSql =
     " UNION SELECT g.id FROM access_groups g JOIN reach ON g.parent_id = reach.id)"
     " SELECT id FROM reach ORDER BY id";
 
-std::string sql_error(const char* what, const soci::soci_error& e) {
-  return std::string(what) + ": " + e.what();
+// Rethrows a retryable conflict so the surrounding transaction runs again; else an internal Error.
+Error sql_error(const char* what, const soci::soci_error& e) {
+  return storage_error(what, e);
 }
 
 }  // namespace
@@ -50,7 +52,7 @@ Result<AccessGroup> AccessGroups::get(long long id) {
         soci::use(id), soci::into(group.id), soci::into(parent, parent_ind), soci::into(group.name),
         soci::into(visible);
   } catch (const soci::soci_error& e) {
-    return Error{sql_error("could not read access group", e)};
+    return sql_error("could not read access group", e);
   }
   if (!session_.got_data()) return Error{"access group " + std::to_string(id) + " does not exist"};
   if (parent_ind == soci::i_ok) group.parent_id = parent;
@@ -77,7 +79,7 @@ Result<AccessGroup> AccessGroups::create(std::optional<long long> parent_id,
         soci::use(parent_value, parent_ind), soci::use(group.name), soci::use(visible),
         soci::use(now), soci::into(group.id);
   } catch (const soci::soci_error& e) {
-    return Error{sql_error("could not create access group", e)};
+    return sql_error("could not create access group", e);
   }
   return group;
 }
@@ -91,7 +93,7 @@ Result<AccessGroup> AccessGroups::rename(long long id, const std::string& name) 
     session_ << "UPDATE access_groups SET name = :name WHERE id = :id", soci::use(clean.value()),
         soci::use(id);
   } catch (const soci::soci_error& e) {
-    return Error{sql_error("could not rename access group", e)};
+    return sql_error("could not rename access group", e);
   }
   group->name = clean.value();
   return group;
@@ -117,7 +119,7 @@ Result<AccessGroup> AccessGroups::move(long long id, std::optional<long long> ne
     session_ << "UPDATE access_groups SET parent_id = :parent WHERE id = :id",
         soci::use(parent_value, parent_ind), soci::use(id);
   } catch (const soci::soci_error& e) {
-    return Error{sql_error("could not move access group", e)};
+    return sql_error("could not move access group", e);
   }
   group->parent_id = new_parent_id;
   return group;
@@ -149,7 +151,7 @@ Result<std::vector<AccessGroup>> AccessGroups::children(std::optional<long long>
       out.push_back(std::move(group));
     }
   } catch (const soci::soci_error& e) {
-    return Error{sql_error("could not list access groups", e)};
+    return sql_error("could not list access groups", e);
   }
   return out;
 }
@@ -165,7 +167,7 @@ Result<std::vector<long long>> AccessGroups::descendants(long long id) {
     while (st.fetch())
       out.push_back(row);
   } catch (const soci::soci_error& e) {
-    return Error{sql_error("could not walk the access group tree", e)};
+    return sql_error("could not walk the access group tree", e);
   }
   return out;
 }
@@ -183,7 +185,7 @@ Result<bool> AccessGroups::is_within(long long group_id, long long ancestor_id) 
                 " SELECT COUNT(*) FROM up WHERE id = :a",
         soci::use(group_id), soci::use(ancestor_id), soci::into(found);
   } catch (const soci::soci_error& e) {
-    return Error{sql_error("could not walk the access group tree", e)};
+    return sql_error("could not walk the access group tree", e);
   }
   return found > 0;
 }
@@ -197,7 +199,7 @@ Result<std::vector<long long>> AccessGroups::visible_groups(long long user_id) {
     while (st.fetch())
       out.push_back(row);
   } catch (const soci::soci_error& e) {
-    return Error{sql_error("could not compute the user's access groups", e)};
+    return sql_error("could not compute the user's access groups", e);
   }
   return out;
 }

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "control/database.hpp"
+#include "control/store_errors.hpp"
 
 namespace candela::control {
 namespace {
@@ -48,7 +49,7 @@ Result<long long> AuditLog::append(const AuditEntry& entry) {
         soci::use(entry.action), soci::use(from_state, from_ind), soci::use(to_state, to_ind),
         soci::use(entry.reason), soci::use(entry.details), soci::into(id);
   } catch (const soci::soci_error& e) {
-    return Error{std::string("could not record the audit entry: ") + e.what()};
+    return storage_error("could not record the audit entry", e);
   }
   return id;
 }
@@ -103,7 +104,7 @@ Result<AuditPage> AuditLog::list_for_entity(const std::string& entity_type,
       page.records.push_back(std::move(record));
     }
   } catch (const soci::soci_error& e) {
-    return Error{std::string("could not read the audit trail: ") + e.what()};
+    return storage_error("could not read the audit trail", e);
   }
   return page;
 }

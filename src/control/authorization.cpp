@@ -4,6 +4,8 @@
 
 #include <soci/soci.h>
 
+#include "control/store_errors.hpp"
+
 #include <algorithm>
 #include <set>
 
@@ -26,7 +28,7 @@ Result<std::set<long long>> ancestors_and_self(soci::session& session, long long
     while (st.fetch())
       chain.insert(id);
   } catch (const soci::soci_error& e) {
-    return Error{std::string("could not read access groups: ") + e.what(), ErrorKind::kInternal};
+    return storage_error("could not read access groups", e);
   }
   return chain;
 }
@@ -75,7 +77,7 @@ Result<std::optional<std::vector<long long>>> visible_groups(soci::session& sess
         groups.insert(id);
     }
   } catch (const soci::soci_error& e) {
-    return Error{std::string("could not read access groups: ") + e.what(), ErrorKind::kInternal};
+    return storage_error("could not read access groups", e);
   }
   return std::optional<std::vector<long long>>{
       std::vector<long long>(groups.begin(), groups.end())};

@@ -257,7 +257,8 @@ Status Database::lease_and_run(const std::function<Status(soci::session&)>& body
     return Error{"no database session became free within " +
                  std::to_string(options_.lease_timeout.count()) + " ms (pool of " +
                  std::to_string(pool_->size) + " on " + display_url_ +
-                 "); the database is overloaded or a caller holds sessions too long"};
+                 "); the database is overloaded or a caller holds sessions too long",
+                 ErrorKind::kUnavailable};
   }
   struct GiveBack {
     soci::connection_pool& pool;
@@ -267,7 +268,8 @@ Status Database::lease_and_run(const std::function<Status(soci::session&)>& body
   try {
     return body(pool_->pool.at(position));
   } catch (const soci::soci_error& e) {
-    return Error{"database error on " + display_url_ + ": " + one_line(e.what())};
+    return Error{"database error on " + display_url_ + ": " + one_line(e.what()),
+                 ErrorKind::kInternal};
   }
 }
 
@@ -287,12 +289,14 @@ Status Database::run_transaction(soci::session& session,
     } catch (const soci::soci_error& e) {
       rollback_quietly(session);
       if (!is_serialisation_failure(e)) {
-        return Error{"database error on " + display_url_ + ": " + one_line(e.what())};
+        return Error{"database error on " + display_url_ + ": " + one_line(e.what()),
+                     ErrorKind::kInternal};
       }
       if (attempt >= options_.max_attempts) {
         return Error{"transaction gave up after " + std::to_string(attempt) +
-                     " attempts because concurrent changes kept conflicting with it (" +
-                     one_line(e.what()) + "); try again"};
+                         " attempts because concurrent changes kept conflicting with it (" +
+                         one_line(e.what()) + "); try again",
+                     ErrorKind::kUnavailable};
       }
       ++retries_;
       // Back off a little more each time so competing transactions stop colliding.

@@ -6,6 +6,10 @@
 #include <map>
 #include <utility>
 
+#include "control/feed_migration.hpp"
+#include "control/identity_migration.hpp"
+#include "control/services_migration.hpp"
+
 namespace candela::control {
 namespace {
 
@@ -240,7 +244,8 @@ const char* kCreateMigrationsTable =
 }  // namespace
 
 const std::vector<Migration>& builtin_migrations() {
-  static const std::vector<Migration> migrations = {initial_schema()};
+  static const std::vector<Migration> migrations = {initial_schema(), services_migration(),
+                                                    identity_migration(), edge_feed_migration()};
   return migrations;
 }
 

@@ -255,7 +255,7 @@ int status(CtlContext& ctx, const std::string& scid) {
   }
   std::printf("Deployments\n");
   ctx.print(deployments.response->json(),
-            {"id", "version", "environment", "requested_at", "complete"});
+            {"id", "version", "environment", "action", "requested_at"});
   std::printf("\nInvalidations\n");
   ctx.print(invalidations.response->json(), {"id", "kind", "mode", "requested_at", "completed_at"});
   return kExitOk;

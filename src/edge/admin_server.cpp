@@ -1,14 +1,15 @@
 // Admin endpoints: one request per connection, answered and closed; never on the hot path.
 #include "edge/admin_server.hpp"
 
+#include <boost/asio/read.hpp>
 #include <boost/asio/read_until.hpp>
-#include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
 #include <memory>
 #include <string>
 
 #include "common/metrics.hpp"
 #include "edge/edge_runtime.hpp"
+#include "edge/purge_http.hpp"
 #include "edge/worker.hpp"
 #include "http/parser.hpp"
 
@@ -25,22 +26,65 @@ class AdminSession : public std::enable_shared_from_this<AdminSession> {
       : worker_(worker), socket_(std::move(socket)), draining_(draining) {}
 
   void start() {
-    asio::async_read_until(socket_, buffer_, "\r\n\r\n",
+    asio::async_read_until(socket_, asio::dynamic_buffer(in_, kMaxHeadBytes), "\r\n\r\n",
                            [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
-                             if (!ec) self->respond();
+                             if (!ec) self->on_head();
                            });
   }
 
  private:
-  void respond() {
-    std::string_view data(static_cast<const char*>(buffer_.data().data()), buffer_.size());
-    http::RequestHead head;
-    auto r = http::parse_request_head(data, http::ParseLimits{}, head);
+  static constexpr std::size_t kMaxHeadBytes = 64 * 1024;
+
+  void on_head() {
+    http::ParseLimits limits;
+    limits.max_body_bytes = kMaxPurgeBodyBytes;
+    auto r = http::parse_request_head(in_, limits, head_);
+    if (r.error == http::ParseError::kBodyTooLarge) {
+      return send(problem(413, "a purge request is at most 1 MiB of JSON"));
+    }
     if (r.status != http::ParseStatus::kComplete) {
       return reply(400, "text/plain", "bad request\n");
     }
+    if (head_.path != "/purge") return respond();
+    if (head_.method != "POST") {
+      return send(problem(405, "use POST /purge with a JSON body (see docs/edge.md)"));
+    }
+    if (head_.framing != http::BodyFraming::kContentLength) {
+      return send(problem(411, "send the JSON body with a Content-Length"));
+    }
+    if (in_.size() >= body_end()) return on_purge_body();
+    if (!head_.expect_continue) return read_purge_body();
+    // curl and others wait for this before sending a larger body.
+    static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    asio::async_write(socket_, asio::buffer(kContinue),
+                      [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+                        if (!ec) self->read_purge_body();
+                      });
+  }
+
+  std::size_t body_end() const {
+    return head_.head_size + static_cast<std::size_t>(head_.content_length);
+  }
+
+  void read_purge_body() {
+    asio::async_read(socket_, asio::dynamic_buffer(in_, body_end()),
+                     asio::transfer_exactly(body_end() - in_.size()),
+                     [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+                       if (!ec) self->on_purge_body();
+                     });
+  }
+
+  void on_purge_body() {
+    // The head's views point into in_, which a read may have moved: only sizes are used here.
+    const std::string_view body =
+        std::string_view(in_).substr(head_.head_size, head_.content_length);
+    send(handle_purge(worker_.runtime(), *worker_.properties(), body));
+  }
+
+  void respond() {
+    const http::RequestHead& head = head_;
     if (head.method != "GET" && head.method != "HEAD") {
-      return reply(405, "text/plain", "only GET is supported here\n");
+      return reply(405, "text/plain", "only GET is supported here (and POST /purge)\n");
     }
     if (head.path == "/metrics") {
       return reply(200, metrics::kContentType, worker_.runtime().metrics().registry().render());
@@ -49,13 +93,17 @@ class AdminSession : public std::enable_shared_from_this<AdminSession> {
       if (draining_) return reply(503, "text/plain", "draining\n");
       return reply(200, "text/plain", "ok\n");
     }
-    reply(404, "text/plain", "not found: try /metrics or /healthz\n");
+    reply(404, "text/plain", "not found: try /metrics, /healthz or POST /purge\n");
   }
+
+  void send(AdminReply r) { reply(r.status, r.content_type, std::move(r.body)); }
 
   void reply(int status, std::string_view type, std::string body) {
     const char* reason = status == 200   ? "OK"
                          : status == 404 ? "Not Found"
                          : status == 405 ? "Method Not Allowed"
+                         : status == 411 ? "Length Required"
+                         : status == 413 ? "Content Too Large"
                          : status == 503 ? "Service Unavailable"
                                          : "Bad Request";
     out_ = "HTTP/1.1 " + std::to_string(status) + " " + reason + "\r\nContent-Type: ";
@@ -73,7 +121,8 @@ class AdminSession : public std::enable_shared_from_this<AdminSession> {
   Worker& worker_;
   tcp::socket socket_;
   const std::atomic<bool>& draining_;
-  asio::streambuf buffer_{64 * 1024};
+  std::string in_;
+  http::RequestHead head_;
   std::string out_;
 };
 

@@ -1,6 +1,7 @@
 // Cache fills: storability, storing (Vary, unknown lengths), 304 refresh, hit-for-pass markers.
 #include "edge/cache_fill.hpp"
 
+#include "cache/cache_key.hpp"
 #include "cache/revalidation.hpp"
 #include "cache/storability.hpp"
 #include "cache/vary.hpp"
@@ -15,19 +16,43 @@ namespace candela::edge {
 namespace {
 
 using cache::CacheObject;
-using ObjectPtr = std::shared_ptr<const CacheObject>;
+using cache::ConstObjectRef;
+using cache::ObjectRef;
 
 // Objects that turned out not to be storable are remembered for this long, so that requests
 // for them go straight to the origin instead of queueing behind one another (hit-for-pass).
 constexpr std::int64_t kUncacheableMemorySeconds = 60;
 
+// Called on the filler's thread when a stored object's body ends. A failed body must not be
+// served to anyone else. A body whose length was unknown is checked against the size limit and,
+// when small, moved into one exact allocation; every other body is re-accounted with the memory
+// it ended up holding (a declared length above the single-block limit fills block by block).
+void on_stored_body_end(EdgeRuntime& rt, CacheObject& object) {
+  cache::RamStore& store = rt.store();
+  if (object.failed()) {
+    store.erase_object(object);
+    return;
+  }
+  if (!object.expected_size()) {
+    if (object.size() > rt.cache_settings().max_object_bytes) {
+      store.erase_object(object);
+      return;
+    }
+    if (ObjectRef compact = CacheObject::compacted(object)) {
+      const std::uint64_t charge = compact->charge();
+      store.replace(object, std::move(compact), charge);
+      return;
+    }
+  }
+  store.update_charge(object, object.charge());
+}
+
 class CacheFill : public OriginFetchHandler {
  public:
   CacheFill(Worker& worker, std::string key, std::shared_ptr<PendingFill> pending,
-            std::shared_ptr<const Property> property, ObjectPtr stale, std::string request_bytes,
-            http::HeaderList request_fields)
+            std::shared_ptr<const Property> property, ConstObjectRef stale,
+            std::string request_bytes, http::HeaderList request_fields)
       : worker_(worker),
-        registered_key_(key),
         key_(std::move(key)),
         pending_(std::move(pending)),
         property_(std::move(property)),
@@ -38,7 +63,7 @@ class CacheFill : public OriginFetchHandler {
 
   ~CacheFill() override {
     // Destroyed without an outcome only when its loop stops mid-fetch.
-    worker_.runtime().fills().remove(registered_key_, pending_.get());
+    worker_.runtime().fills().remove(key_, pending_.get());
     pending_->abandon();
   }
 
@@ -47,12 +72,12 @@ class CacheFill : public OriginFetchHandler {
     start_origin_fetch(worker_, origin_request(*property_, "GET", request_bytes_), self);
   }
 
-  std::shared_ptr<cache::BodyBuffer> on_response_head(OriginResponse& response) override {
+  ObjectRef on_response_head(OriginResponse& response) override {
     EdgeRuntime& rt = worker_.runtime();
     rt.metrics().origin_fetches(true).inc();
     origin_ms_ = ms_since(started_);
-    ObjectContext ctx{key_,          property_->id,    rt.edge_id(),
-                      request_time_, rt.clock().now(), freshness_config(rt, *property_)};
+    ObjectContext ctx{
+        key_, {}, rt.edge_id(), request_time_, rt.clock().now(), freshness_config(rt, *property_)};
     const auto request_view = request_fields_.view();
     const auto response_view = response.headers.view();
 
@@ -63,13 +88,20 @@ class CacheFill : public OriginFetchHandler {
         resolve(PendingFill::Outcome::kFailed, nullptr, 502);
         return nullptr;
       }
-      auto refreshed = refresh_object(ctx, *stale_, response);
-      rt.store().insert(key_, refreshed, refreshed->charge());
-      resolve(PendingFill::Outcome::kObject, refreshed, 304);
+      if (!stale_->complete()) {
+        // Validated while its own body still arrives: serve it as it is; it cannot be copied
+        // with a new head until complete.
+        resolve(PendingFill::Outcome::kObject, stale_, 304);
+        return nullptr;
+      }
+      ObjectRef refreshed = refresh_object(ctx, *stale_, response);
+      const std::uint64_t charge = refreshed->charge();
+      rt.store().insert(refreshed, charge);
+      resolve(PendingFill::Outcome::kObject, std::move(refreshed), 304);
       return nullptr;
     }
     if (response.status >= 500 && stale_ &&
-        cache::may_serve_on_error(stale_->freshness, rt.clock().now())) {
+        cache::may_serve_on_error(stale_->freshness(), rt.clock().now())) {
       resolve(PendingFill::Outcome::kFailed, nullptr, response.status);
       return nullptr;
     }
@@ -80,19 +112,40 @@ class CacheFill : public OriginFetchHandler {
     const bool has_length = response.framing == http::BodyFraming::kContentLength;
     const bool fits =
         !has_length || response.content_length <= rt.cache_settings().max_object_bytes;
-    if (decision.store && cache::vary_has_star(response.headers.combined("Vary"))) {
+    const auto varied = cache::varied_fields(response_view);
+    const std::string vary = cache::pack_varied_fields(varied);
+    if (decision.store && (cache::vary_has_star(response.headers.combined("Vary")) ||
+                           vary.size() > CacheObject::kMaxVaryBytes)) {
       decision.store = false;
     }
-    auto object = build_object(ctx, response,
-                               decision.store ? decision.strip_fields : std::vector<std::string>{});
     if (!decision.store || !fits) {
+      auto object = build_object(
+          ctx, response, decision.store ? decision.strip_fields : std::vector<std::string>{});
       remember_uncacheable(rt, ctx);
       resolve(PendingFill::Outcome::kPass, object, response.status);
-      return object->body;
+      return object;
     }
-    store(rt, object, request_view, response_view);
+    std::string variant;
+    if (!vary.empty()) {
+      // The primary key holds an index of the varied fields; the variant has its own key.
+      const std::string_view primary = cache::key_primary(key_);
+      cache::ObjectSpec index;
+      index.kind = cache::ObjectKind::kVaryIndex;
+      index.key = primary;
+      index.vary = vary;
+      ObjectRef index_object = CacheObject::create(index);
+      const std::uint64_t charge = index_object->charge();
+      rt.store().insert(std::move(index_object), charge);
+      variant.assign(primary);
+      cache::append_variant_key(vary, request_view, variant);
+      ctx.key = variant;
+      ctx.vary = vary;
+    }
+    ObjectRef object = build_object(ctx, response, decision.strip_fields);
+    object->on_fill_end([runtime = &rt](CacheObject& o) { on_stored_body_end(*runtime, o); });
+    rt.store().insert(object, object->charge());
     resolve(PendingFill::Outcome::kObject, object, response.status);
-    return object->body;
+    return object;
   }
 
   void on_fetch_error(FetchError error) override {
@@ -102,83 +155,26 @@ class CacheFill : public OriginFetchHandler {
   }
 
  private:
-  void store(EdgeRuntime& rt, const std::shared_ptr<CacheObject>& object,
-             const http::HeaderView& request, const http::HeaderView& response) {
-    auto fields = cache::varied_fields(response);
-    if (!fields.empty()) {
-      // The primary key holds an index of the varied fields; the variant has its own key.
-      const std::string primary = key_.substr(0, key_.find(kVariantSeparator));
-      auto index = std::make_shared<CacheObject>();
-      index->key = primary;
-      index->property_id = property_->id;
-      index->vary_index = true;
-      index->vary_fields = fields;
-      rt.store().insert(primary, index, index->charge());
-      std::string variant = primary;
-      variant += kVariantSeparator;
-      cache::secondary_key(fields, request, variant);
-      object->key = variant;
-      object->vary_fields = std::move(fields);
-      key_ = variant;
-    }
-    rt.store().insert(object->key, object, object->charge());
-    // Bodies without a declared length are re-charged (or dropped if too big) when complete.
-    if (!object->declared_length) {
-      std::weak_ptr<CacheObject> weak = object;
-      auto* runtime = &rt;
-      const std::uint64_t max_bytes = rt.cache_settings().max_object_bytes;
-      watch_completion(object->body, [weak, runtime, max_bytes] {
-        auto o = weak.lock();
-        if (!o) return;
-        if (o->body->failed() || o->body->size() > max_bytes) {
-          runtime->store().erase(o->key);
-        } else {
-          runtime->store().update_charge(o->key, o->charge(), o.get());
-        }
-      });
-    }
-  }
-
-  // Calls `done` (on the filler's thread) once the body is complete or failed.
-  static void watch_completion(std::shared_ptr<cache::BodyBuffer> body,
-                               std::function<void()> done) {
-    auto again = std::make_shared<std::function<void()>>();
-    *again = [body, done, again] {
-      if (body->complete() || body->failed()) {
-        done();
-        *again = nullptr;  // break the self-reference
-        return;
-      }
-      if (!body->subscribe(body->size(), [again] {
-            if (*again) (*again)();
-          })) {
-        (*again)();
-      }
-    };
-    (*again)();
-  }
-
   void remember_uncacheable(EdgeRuntime& rt, const ObjectContext& ctx) {
-    auto marker = std::make_shared<CacheObject>();
-    marker->key = key_;
-    marker->property_id = property_->id;
-    marker->uncacheable = true;
-    marker->uncacheable_until = ctx.response_time + std::chrono::seconds(kUncacheableMemorySeconds);
-    rt.store().insert(key_, marker, marker->charge());
+    cache::ObjectSpec marker;
+    marker.kind = cache::ObjectKind::kUncacheable;
+    marker.key = key_;
+    marker.uncacheable_until = ctx.response_time + std::chrono::seconds(kUncacheableMemorySeconds);
+    ObjectRef object = CacheObject::create(marker);
+    const std::uint64_t charge = object->charge();
+    rt.store().insert(std::move(object), charge);
   }
 
-  void resolve(PendingFill::Outcome outcome, ObjectPtr object, int status) {
-    worker_.runtime().fills().remove(pending_key(), pending_.get());
+  void resolve(PendingFill::Outcome outcome, ConstObjectRef object, int status) {
+    worker_.runtime().fills().remove(key_, pending_.get());
     pending_->resolve(outcome, std::move(object), status, origin_ms_);
   }
-  std::string_view pending_key() const { return registered_key_; }
 
   Worker& worker_;
-  std::string registered_key_;  // the key the pending fill is registered under
-  std::string key_;             // where the object is stored (a variant key with Vary)
+  std::string key_;  // the key the pending fill is registered under
   std::shared_ptr<PendingFill> pending_;
   std::shared_ptr<const Property> property_;
-  ObjectPtr stale_;
+  ConstObjectRef stale_;
   std::string request_bytes_;
   http::HeaderList request_fields_;
   SysTime request_time_;
@@ -189,7 +185,7 @@ class CacheFill : public OriginFetchHandler {
 }  // namespace
 
 void start_cache_fill(Worker& worker, std::string key, std::shared_ptr<PendingFill> pending,
-                      std::shared_ptr<const Property> property, ObjectPtr stale,
+                      std::shared_ptr<const Property> property, ConstObjectRef stale,
                       std::string request_bytes, http::HeaderList request_fields) {
   auto fill = std::make_shared<CacheFill>(worker, std::move(key), std::move(pending),
                                           std::move(property), std::move(stale),

@@ -14,14 +14,10 @@ namespace candela::edge {
 
 class Worker;
 
-// Separates a primary cache key from the Vary secondary key; occurs in neither.
-inline constexpr char kVariantSeparator = '\x1f';
-
 // Starts the fill registered as `key` in the fill registry. It outlives the client that
 // started it; `stale` (may be null) is revalidated and served on error when allowed.
 void start_cache_fill(Worker& worker, std::string key, std::shared_ptr<PendingFill> pending,
-                      std::shared_ptr<const Property> property,
-                      std::shared_ptr<const cache::CacheObject> stale, std::string request_bytes,
-                      http::HeaderList request_fields);
+                      std::shared_ptr<const Property> property, cache::ConstObjectRef stale,
+                      std::string request_bytes, http::HeaderList request_fields);
 
 }  // namespace candela::edge

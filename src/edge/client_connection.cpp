@@ -205,16 +205,15 @@ void ClientConnection::send_generated(int status, std::string_view body,
   start_write();
 }
 
-void ClientConnection::send_object(std::shared_ptr<const cache::CacheObject> object,
-                                   std::string_view cache_status, std::int64_t age_seconds) {
+void ClientConnection::send_object(cache::ConstObjectRef object, std::string_view cache_status,
+                                   std::int64_t age_seconds) {
   plan_.reset();
   PlanContext ctx{request_, keep_alive_, worker_.runtime().edge_id()};
   plan_object(ctx, std::move(object), cache_status, age_seconds, plan_);
   start_write();
 }
 
-void ClientConnection::send_relayed(std::shared_ptr<const cache::CacheObject> object,
-                                    std::string_view cache_status) {
+void ClientConnection::send_relayed(cache::ConstObjectRef object, std::string_view cache_status) {
   plan_.reset();
   PlanContext ctx{request_, keep_alive_, worker_.runtime().edge_id()};
   plan_relayed(ctx, std::move(object), cache_status, plan_);
@@ -239,7 +238,7 @@ void ClientConnection::write_step() {
   out_.clear();
   if (!head_sent_) out_.emplace_back(asio::buffer(plan_.head));
   chunk_prefix_.clear();
-  const cache::BodyBuffer* source = plan_.object ? plan_.object->body.get() : nullptr;
+  const cache::CacheObject* source = plan_.object.get();
 
   while (piece_ < plan_.pieces.size()) {
     const BodyPiece& p = plan_.pieces[piece_];
@@ -319,13 +318,12 @@ void ClientConnection::wait_for_body(std::uint64_t offset) {
   // The client has taken everything so far; the origin is slow, which the fill's own read
   // timeout bounds, so the send timeout does not run meanwhile.
   disarm_timer();
-  auto body = plan_.object->body;
   // No read or write is pending now, so the loop holds this connection until the fill
   // appends, completes or fails (bounded by the fill's read timeout).
   worker_.park(shared_from_this());
   std::weak_ptr<ClientConnection> weak = weak_from_this();
   auto executor = socket_.get_executor();
-  const bool waiting = body->subscribe(offset, [weak, executor]() {
+  const bool waiting = plan_.object->subscribe(offset, [weak, executor]() {
     asio::post(executor, [weak]() {
       auto self = weak.lock();
       if (!self) return;
@@ -337,7 +335,6 @@ void ClientConnection::wait_for_body(std::uint64_t offset) {
     worker_.unpark(this);
     write_step();
   }
-  if (!waiting) write_step();
 }
 
 void ClientConnection::finish_response() {

@@ -49,11 +49,10 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
   void send_generated(int status, std::string_view body, std::string_view extra_fields = {});
   // Serves a stored (or filling) response to the current request: conditional requests, ranges
   // and HEAD are handled here. `cache_status` is the Cache-Status value (RFC 9211).
-  void send_object(std::shared_ptr<const cache::CacheObject> object, std::string_view cache_status,
+  void send_object(cache::ConstObjectRef object, std::string_view cache_status,
                    std::int64_t age_seconds);
   // Relays an origin response that is not served from cache (pass).
-  void send_relayed(std::shared_ptr<const cache::CacheObject> object,
-                    std::string_view cache_status);
+  void send_relayed(cache::ConstObjectRef object, std::string_view cache_status);
   // Runs `fn` on this connection's loop later, keeping the connection alive meanwhile.
   template <typename Fn>
   void post(Fn&& fn);

@@ -13,11 +13,29 @@ void register_edge_command(CLI::App& app, int& exit_code) {
   auto config_path = std::make_shared<std::string>();
   auto threads = std::make_shared<int>(-1);
   auto check_only = std::make_shared<bool>(false);
+  auto control = std::make_shared<ControlPlaneOptions>();
   cmd->add_option("-c,--config", *config_path, "Edge configuration JSON file")->required();
   cmd->add_option("-t,--threads", *threads, "Event loops (default: from config, else one per core)")
       ->check(CLI::Range(1, 256));
   cmd->add_flag("--check", *check_only, "Validate the configuration and exit");
-  cmd->callback([&exit_code, config_path, threads, check_only] {
+  // Joining the control plane (docs/control-feed.md): all four go together.
+  auto* portal = cmd->add_option("--portal", control->portal_url,
+                                 "Portal to follow for deployments and invalidations "
+                                 "(http://host:port)");
+  auto* edge_id = cmd->add_option("--edge-id", control->edge_id,
+                                  "This edge's id in the portal (overrides the file's edge_id)");
+  auto* token = cmd->add_option("--node-token-file", control->node_token_file,
+                                "File holding the node token the portal showed at creation");
+  auto* state = cmd->add_option("--state-dir", control->state_dir,
+                                "Folder for last-good.json (the last applied deployments)");
+  cmd->add_option("--network", control->network,
+                  "Deployments to apply: production (default) or staging")
+      ->check(CLI::IsMember({"production", "staging"}));
+  portal->needs(edge_id, token, state);
+  edge_id->needs(portal);
+  token->needs(portal);
+  state->needs(portal);
+  cmd->callback([&exit_code, config_path, threads, check_only, control] {
     auto config = load_edge_config(*config_path);
     if (!config.ok()) {
       std::fprintf(stderr, "candela edge: %s\n", config.error().c_str());
@@ -30,7 +48,13 @@ void register_edge_command(CLI::App& app, int& exit_code) {
       return;
     }
     if (*threads > 0) config->threads = static_cast<unsigned>(*threads);
-    EdgeServer server(std::move(config).value(), *config_path);
+    std::optional<ControlPlaneOptions> follow;
+    if (!control->portal_url.empty()) {
+      config->edge_id = control->edge_id;
+      control->address = config->listen.front();
+      follow = *control;
+    }
+    EdgeServer server(std::move(config).value(), *config_path, std::move(follow));
     exit_code = server.run();
   });
 }

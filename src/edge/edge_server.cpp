@@ -12,8 +12,11 @@
 
 #include "edge/access_log.hpp"
 #include "edge/admin_server.hpp"
+#include "edge/cache_purge.hpp"
 #include "edge/client_connection.hpp"
+#include "edge/control_plane_client.hpp"
 #include "edge/edge_runtime.hpp"
+#include "edge/property_catalog.hpp"
 #include "edge/worker.hpp"
 
 namespace candela::edge {
@@ -54,7 +57,12 @@ std::unique_ptr<AccessLog> make_access_log(const AccessLogSettings& s) {
 struct EdgeServer::Impl {
   EdgeConfig config;
   std::string config_path;
+  std::optional<ControlPlaneOptions> control_options;
   std::unique_ptr<EdgeRuntime> runtime;
+  // The file's properties plus those deployed by the portal; every change is published to the
+  // loops from here.
+  std::unique_ptr<PropertyCatalog> catalog;
+  std::unique_ptr<ControlPlaneClient> control_plane;
   std::vector<std::unique_ptr<Worker>> workers;
   std::vector<std::vector<std::unique_ptr<tcp::acceptor>>> acceptors;  // per worker
   std::unique_ptr<tcp::acceptor> admin;
@@ -129,12 +137,13 @@ struct EdgeServer::Impl {
       spdlog::error("reload refused, keeping the running configuration: {}", fresh.error());
       return;
     }
-    auto table = std::make_shared<const PropertyTable>(fresh->properties);
-    for (auto& w : workers) {
-      asio::post(w->io(), [worker = w.get(), table] { worker->set_properties(table); });
+    auto served = catalog->replace_local(fresh->properties);
+    if (!served.ok()) {
+      spdlog::error("reload refused, keeping the running configuration: {}", served.error());
+      return;
     }
     if (runtime->access_log()) runtime->access_log()->reopen();
-    spdlog::info("configuration reloaded: {} properties", table->size());
+    spdlog::info("configuration reloaded: {} properties", served.value());
   }
 
   void shutdown() {
@@ -155,10 +164,12 @@ struct EdgeServer::Impl {
   }
 };
 
-EdgeServer::EdgeServer(EdgeConfig config, std::string config_path)
+EdgeServer::EdgeServer(EdgeConfig config, std::string config_path,
+                       std::optional<ControlPlaneOptions> control)
     : impl_(std::make_unique<Impl>()) {
   impl_->config = std::move(config);
   impl_->config_path = std::move(config_path);
+  impl_->control_options = std::move(control);
 }
 
 EdgeServer::~EdgeServer() = default;
@@ -169,7 +180,18 @@ int EdgeServer::run() {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   s.runtime = std::make_unique<EdgeRuntime>(s.config);
   s.runtime->set_access_log(make_access_log(s.config.access_log));
-  auto table = std::make_shared<const PropertyTable>(s.config.properties);
+  s.catalog = std::make_unique<PropertyCatalog>(s.config.properties);
+  if (s.control_options) {
+    s.control_plane = std::make_unique<ControlPlaneClient>(*s.control_options, *s.catalog,
+                                                           cache_purge(*s.runtime, *s.catalog));
+    // The last good state is served before the portal is asked anything.
+    auto restored = s.control_plane->restore();
+    if (!restored.ok()) {
+      spdlog::error("cannot join the control plane: {}", restored.error());
+      return 1;
+    }
+  }
+  auto table = s.catalog->table();
   for (unsigned i = 0; i < threads; ++i) {
     s.workers.push_back(std::make_unique<Worker>(*s.runtime, i));
     s.workers.back()->set_properties(table);
@@ -187,6 +209,13 @@ int EdgeServer::run() {
     spdlog::error("cannot listen: {}", e.what());
     return 1;
   }
+  // Each new property set goes to every loop; requests in flight keep the table they started with.
+  s.catalog->set_publisher([&s](std::shared_ptr<const PropertyTable> fresh) {
+    for (auto& w : s.workers) {
+      asio::post(w->io(), [worker = w.get(), fresh] { worker->set_properties(fresh); });
+    }
+  });
+  if (s.control_plane) s.control_plane->start();
 
   asio::signal_set signals(s.control, SIGTERM, SIGINT, SIGHUP);
   asio::steady_timer grace(s.control);
@@ -223,8 +252,10 @@ int EdgeServer::run() {
   for (const auto& l : s.config.listen)
     listening += (listening.empty() ? "" : ", ") + l;
   spdlog::info("edge {} serving {} properties on {} with {} loop(s)", s.config.edge_id,
-               s.config.properties.size(), listening, threads);
+               table->size(), listening, threads);
   s.control.run();
+  // No more feed events once the loops are going away.
+  if (s.control_plane) s.control_plane->stop();
   for (auto& w : s.workers)
     w->io().stop();
   for (auto& t : loops)

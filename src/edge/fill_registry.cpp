@@ -12,8 +12,8 @@ bool PendingFill::wait(std::function<void()> on_outcome) {
   return true;
 }
 
-void PendingFill::resolve(Outcome outcome, std::shared_ptr<const cache::CacheObject> object,
-                          int status, double origin_ms) {
+void PendingFill::resolve(Outcome outcome, cache::ConstObjectRef object, int status,
+                          double origin_ms) {
   std::vector<std::function<void()>> waiters;
   {
     std::lock_guard lock(mutex_);
@@ -44,7 +44,7 @@ PendingFill::Outcome PendingFill::outcome() const {
   return outcome_;
 }
 
-std::shared_ptr<const cache::CacheObject> PendingFill::object() const {
+cache::ConstObjectRef PendingFill::object() const {
   std::lock_guard lock(mutex_);
   return object_;
 }

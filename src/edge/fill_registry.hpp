@@ -11,9 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
-namespace candela::cache {
-class CacheObject;
-}
+#include "cache/cache_object.hpp"
 
 namespace candela::edge {
 
@@ -31,22 +29,21 @@ class PendingFill {
   // false without registering: the caller reads outcome() directly.
   bool wait(std::function<void()> on_outcome);
   // `origin_ms`: time to the origin's response head (or failure), for the leader's log.
-  void resolve(Outcome outcome, std::shared_ptr<const cache::CacheObject> object, int status,
-               double origin_ms);
+  void resolve(Outcome outcome, cache::ConstObjectRef object, int status, double origin_ms);
 
   // The fill ended without an outcome (its loop stopped): waiters are dropped without being
   // called, which also frees what their callbacks hold.
   void abandon();
 
   Outcome outcome() const;
-  std::shared_ptr<const cache::CacheObject> object() const;
+  cache::ConstObjectRef object() const;
   int status() const;
   double origin_ms() const;
 
  private:
   mutable std::mutex mutex_;
   Outcome outcome_ = Outcome::kWaiting;
-  std::shared_ptr<const cache::CacheObject> object_;
+  cache::ConstObjectRef object_;
   int status_ = 0;
   double origin_ms_ = -1;
   std::vector<std::function<void()>> waiters_;

@@ -30,25 +30,29 @@ void add_via(http::HeaderList& fields, std::string_view edge_id) {
   fields.set("Via", via);
 }
 
-void finish_object(const ObjectContext& ctx, cache::CacheObject& o, http::HeaderList& fields,
-                   const http::HeaderView& received) {
+// The stored head: the fields as written to the wire (Date added when missing), and the
+// freshness computed from them. Age as received feeds the age calculation; it is not stored.
+struct StoredHead {
+  std::string block;
+  cache::FreshnessInfo freshness;
+};
+
+StoredHead stored_head(const ObjectContext& ctx, int status, http::HeaderList& fields,
+                       const http::HeaderView& received) {
   if (!fields.contains("Date")) fields.add("Date", format_http_date(ctx.response_time));
-  o.set_fields(fields);
-  // Age as received feeds the age calculation; it is not stored as a field.
-  o.freshness =
-      cache::compute_freshness(o.status, received, cache::select_response_directives(received),
+  StoredHead head;
+  for (const auto& [name, value] : fields)
+    http::append_field(head.block, name, value);
+  head.freshness =
+      cache::compute_freshness(status, received, cache::select_response_directives(received),
                                ctx.request_time, ctx.response_time, ctx.freshness);
+  return head;
 }
 
 }  // namespace
 
-std::shared_ptr<cache::CacheObject> build_object(const ObjectContext& ctx,
-                                                 const OriginResponse& response,
-                                                 const std::vector<std::string>& strip_fields) {
-  auto o = std::make_shared<cache::CacheObject>();
-  o->key = std::string(ctx.key);
-  o->property_id = std::string(ctx.property_id);
-  o->status = response.status;
+cache::ObjectRef build_object(const ObjectContext& ctx, const OriginResponse& response,
+                              const std::vector<std::string>& strip_fields) {
   const auto received = response.headers.view();
   http::HeaderList fields;
   cache::for_each_end_to_end(received, [&](const http::HeaderField& f) {
@@ -56,37 +60,34 @@ std::shared_ptr<cache::CacheObject> build_object(const ObjectContext& ctx,
     fields.add(f.name, f.value);
   });
   add_via(fields, ctx.edge_id);
+  const StoredHead head = stored_head(ctx, response.status, fields, received);
+  cache::ObjectSpec spec;
+  spec.key = ctx.key;
+  spec.vary = ctx.vary;
+  spec.status = response.status;
+  spec.header_block = head.block;
+  spec.freshness = head.freshness;
   if (response.framing == http::BodyFraming::kContentLength) {
-    o->declared_length = response.content_length;
+    spec.declared_length = response.content_length;
   } else if (response.framing == http::BodyFraming::kNone) {
-    o->declared_length = 0;
+    spec.declared_length = 0;
   }
-  o->body = std::make_shared<cache::BodyBuffer>(o->declared_length);
-  finish_object(ctx, *o, fields, received);
-  return o;
+  return cache::CacheObject::create(spec);
 }
 
-std::shared_ptr<cache::CacheObject> refresh_object(const ObjectContext& ctx,
-                                                   const cache::CacheObject& stale,
-                                                   const OriginResponse& not_modified) {
-  auto o = std::make_shared<cache::CacheObject>();
-  o->key = stale.key;
-  o->property_id = stale.property_id;
-  o->status = stale.status;
+cache::ObjectRef refresh_object(const ObjectContext& ctx, const cache::CacheObject& stale,
+                                const OriginResponse& not_modified) {
   http::HeaderList fields;
   for (const auto& f : stale.fields())
     fields.add(f.name, f.value);
   cache::update_stored_headers(fields, not_modified.headers.view());
   fields.remove("Age");
   fields.remove("Content-Length");
-  o->body = stale.body;
-  o->declared_length = stale.declared_length;
-  o->vary_fields = stale.vary_fields;
   // The 304's Age (if any) is what the age calculation must see, with the refreshed fields.
   http::HeaderList received = fields;
   if (auto age = not_modified.headers.get("Age")) received.add("Age", *age);
-  finish_object(ctx, *o, fields, received.view());
-  return o;
+  const StoredHead head = stored_head(ctx, stale.status(), fields, received.view());
+  return cache::CacheObject::refreshed(stale, head.block, head.freshness);
 }
 
 }  // namespace candela::edge

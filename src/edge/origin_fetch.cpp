@@ -289,7 +289,7 @@ class OriginFetch : public std::enable_shared_from_this<OriginFetch> {
   std::string endpoint_key_;
   std::vector<char> buffer_;
   std::size_t used_ = 0;
-  std::shared_ptr<cache::BodyBuffer> sink_;
+  cache::ObjectRef sink_;
   http::ChunkedDecoder decoder_;
   http::BodyFraming framing_ = http::BodyFraming::kNone;
   std::uint64_t remaining_ = 0;

@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 
-#include "cache/body_buffer.hpp"
+#include "cache/cache_object.hpp"
 #include "http/headers.hpp"
 #include "http/message.hpp"
 
@@ -44,9 +44,9 @@ int status_for(FetchError e) noexcept;
 class OriginFetchHandler {
  public:
   virtual ~OriginFetchHandler() = default;
-  // The response head arrived. Returns the buffer its body is written into (finished or failed
+  // The response head arrived. Returns the object its body is written into (finished or failed
   // by the fetch), or null to drop the body (the connection is then closed, not reused).
-  virtual std::shared_ptr<cache::BodyBuffer> on_response_head(OriginResponse& response) = 0;
+  virtual cache::ObjectRef on_response_head(OriginResponse& response) = 0;
   // The fetch failed before a response head; the body buffer, if any, is not involved.
   virtual void on_fetch_error(FetchError error) = 0;
 };

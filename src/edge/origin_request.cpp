@@ -64,9 +64,11 @@ std::string build_origin_request(const ForwardContext& ctx) {
   field(out, "X-Forwarded-Proto", "http");
 
   if (ctx.revalidate) {
-    if (!ctx.revalidate->etag.empty()) field(out, "If-None-Match", ctx.revalidate->etag);
-    if (!ctx.revalidate->last_modified.empty()) {
-      field(out, "If-Modified-Since", ctx.revalidate->last_modified);
+    if (const auto etag = ctx.revalidate->etag(); !etag.empty()) {
+      field(out, "If-None-Match", etag);
+    }
+    if (const auto last_modified = ctx.revalidate->last_modified(); !last_modified.empty()) {
+      field(out, "If-Modified-Since", last_modified);
     }
   }
   if (!fill && (!ctx.body.empty() || req.framing != http::BodyFraming::kNone)) {

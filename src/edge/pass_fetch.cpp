@@ -1,13 +1,13 @@
 // Pass-through fetches: forwarded as received, relayed as received.
 #include "edge/pass_fetch.hpp"
 
-#include "cache/cache_key.hpp"
 #include "edge/client_connection.hpp"
 #include "edge/edge_runtime.hpp"
 #include "edge/object_builder.hpp"
 #include "edge/origin_fetch.hpp"
 #include "edge/origin_policy.hpp"
 #include "edge/origin_request.hpp"
+#include "edge/property_keys.hpp"
 #include "edge/worker.hpp"
 
 namespace candela::edge {
@@ -20,29 +20,26 @@ class PassFetch : public OriginFetchHandler {
  public:
   PassFetch(Conn c, bool unsafe) : c_(std::move(c)), unsafe_(unsafe) {}
 
-  std::shared_ptr<cache::BodyBuffer> on_response_head(OriginResponse& response) override {
+  cache::ObjectRef on_response_head(OriginResponse& response) override {
     EdgeRuntime& rt = c_->worker().runtime();
     rt.metrics().origin_fetches(true).inc();
     c_->log().origin_ms = ms_since(started_);
     const SysTime now = rt.clock().now();
-    ObjectContext ctx{c_->cache_key(),
-                      c_->property()->id,
-                      rt.edge_id(),
-                      now,
-                      now,
-                      freshness_config(rt, *c_->property())};
+    ObjectContext ctx{
+        c_->cache_key(), {}, rt.edge_id(), now, now, freshness_config(rt, *c_->property())};
     auto object = build_object(ctx, response, {});
-    // RFC 9111 §4.4: a successful unsafe request invalidates what is stored for its target.
+    // RFC 9111 §4.4: a successful unsafe request invalidates what is stored for its target,
+    // every Vary variant included.
     if (unsafe_ && response.status >= 200 && response.status < 400) {
       std::string key;
       const auto& req = c_->request();
-      cache::build_cache_key(c_->property()->id, req.path, req.query, cache::KeyPolicy{}, key);
-      rt.store().erase(key);
+      build_primary_key(*c_->property(), req.path, req.query, key);
+      rt.store().invalidate_primary(key, cache::RamStore::Invalidation::kRemove, now);
     }
     if (c_->closed()) return nullptr;
     c_->log().cache_status = "pass";
     c_->send_relayed(object, "Candela; fwd=bypass; fwd-status=" + std::to_string(response.status));
-    return object->body;
+    return object;
   }
 
   void on_fetch_error(FetchError error) override {

@@ -12,6 +12,7 @@
 #include "edge/edge_runtime.hpp"
 #include "edge/origin_request.hpp"
 #include "edge/pass_fetch.hpp"
+#include "edge/property_keys.hpp"
 #include "edge/worker.hpp"
 
 namespace candela::edge {
@@ -19,8 +20,7 @@ namespace candela::edge {
 namespace {
 
 using Conn = std::shared_ptr<ClientConnection>;
-using cache::CacheObject;
-using ObjectPtr = std::shared_ptr<const CacheObject>;
+using ObjectPtr = cache::ConstObjectRef;
 
 void lookup_and_serve(const Conn& c);
 void fill(const Conn& c, std::string key, ObjectPtr stale, bool background);
@@ -54,10 +54,9 @@ void match_property(const Conn& c) {
 
 // Finds the stored object for the request, following a Vary index to the right variant.
 ObjectPtr lookup(EdgeRuntime& rt, const http::RequestHead& req, std::string& key) {
-  auto object = rt.store().lookup(key);
-  if (object && object->vary_index) {
-    key += kVariantSeparator;
-    cache::secondary_key(object->vary_fields, req.headers, key);
+  ObjectPtr object = rt.store().lookup(key);
+  if (object && object->is_vary_index()) {
+    cache::append_variant_key(object->vary(), req.headers, key);
     object = rt.store().lookup(key);
   }
   return object;
@@ -68,11 +67,11 @@ void lookup_and_serve(const Conn& c) {
   const auto& req = c->request();
   const Property& p = *c->property();
   std::string& key = c->cache_key();
-  cache::build_cache_key(p.id, req.path, req.query, cache::KeyPolicy{}, key);
+  build_primary_key(p, req.path, req.query, key);
 
   ObjectPtr object = lookup(rt, req, key);
-  if (object && object->uncacheable) {
-    if (rt.clock().now() < object->uncacheable_until) return start_pass(c);
+  if (object && object->is_uncacheable()) {
+    if (rt.clock().now() < object->uncacheable_until()) return start_pass(c);
     object.reset();
   }
   const auto directives = cache::parse_request_directives(req.headers);
@@ -85,13 +84,11 @@ void lookup_and_serve(const Conn& c) {
   }
 
   // ---- step 4: fresh enough to serve? ---------------------------------------------------
+  // A soft purge made the object stale (CacheObject::mark_stale): it is judged like any other.
   const SysTime now = rt.clock().now();
-  auto freshness = cache::evaluate(object->freshness, now, directives);
-  if (object->invalidated.load(std::memory_order_relaxed)) {
-    freshness = cache::Freshness::kMustRevalidate;
-  }
-  const auto age = cache::age_seconds(object->freshness, now);
-  switch (freshness) {
+  const cache::FreshnessInfo info = object->freshness();
+  const auto age = cache::age_seconds(info, now);
+  switch (cache::evaluate(info, now, directives)) {
     case cache::Freshness::kFresh:
       c->log().cache_status = "hit";
       return c->send_object(object, "Candela; hit", age);
@@ -160,21 +157,20 @@ void on_fill_outcome(const Conn& c, const std::shared_ptr<PendingFill>& pending,
     case PendingFill::Outcome::kObject: {
       ObjectPtr object = pending->object();
       // A waiter whose request selects another variant than the one fetched fills its own.
-      if (!object->vary_fields.empty()) {
-        std::string mine = object->key.substr(0, object->key.find(kVariantSeparator));
-        mine += kVariantSeparator;
-        cache::secondary_key(object->vary_fields, c->request().headers, mine);
-        if (mine != object->key) return fill(c, mine, nullptr, false);
+      if (!object->vary().empty()) {
+        std::string mine(cache::key_primary(object->key()));
+        cache::append_variant_key(object->vary(), c->request().headers, mine);
+        if (mine != object->key()) return fill(c, mine, nullptr, false);
       }
       const bool revalidated = pending->status() == 304;
       c->log().cache_status = revalidated ? "revalidated" : "miss";
-      std::string status = revalidated
-                               ? "Candela; fwd=stale; fwd-status=304"
-                               : "Candela; fwd=" + std::string(stale ? "stale" : "uri-miss") +
-                                     "; fwd-status=" + std::to_string(object->status) + "; stored";
+      std::string status =
+          revalidated ? "Candela; fwd=stale; fwd-status=304"
+                      : "Candela; fwd=" + std::string(stale ? "stale" : "uri-miss") +
+                            "; fwd-status=" + std::to_string(object->status()) + "; stored";
       status += collapsed;
       return c->send_object(object, status,
-                            cache::age_seconds(object->freshness, rt.clock().now()));
+                            cache::age_seconds(object->freshness(), rt.clock().now()));
     }
     case PendingFill::Outcome::kPass: {
       if (leader) {
@@ -188,10 +184,10 @@ void on_fill_outcome(const Conn& c, const std::shared_ptr<PendingFill>& pending,
     }
     case PendingFill::Outcome::kFailed: {
       const SysTime now = rt.clock().now();
-      if (stale && cache::may_serve_on_error(stale->freshness, now)) {
+      if (stale && cache::may_serve_on_error(stale->freshness(), now)) {
         c->log().cache_status = "stale";
         return c->send_object(stale, "Candela; hit; detail=stale-if-error",
-                              cache::age_seconds(stale->freshness, now));
+                              cache::age_seconds(stale->freshness(), now));
       }
       c->log().cache_status = "error";
       const int status = pending->status() >= 500 ? pending->status() : 502;

@@ -87,15 +87,15 @@ void whole_body(const PlanContext& ctx, const cache::CacheObject& o, bool send_b
 
 bool ranges_apply(const PlanContext& ctx, const cache::CacheObject& o,
                   std::optional<std::uint64_t> length) {
-  if (ctx.request.method != "GET" || o.status != 200 || !length) return false;
+  if (ctx.request.method != "GET" || o.status() != 200 || !length) return false;
   auto if_range = ctx.request.headers.get("If-Range");
   if (!if_range) return true;
   const auto view = o.fields();
   std::optional<SysTime> last_modified, date;
-  if (!o.last_modified.empty()) last_modified = parse_http_date(o.last_modified);
+  if (const auto lm = o.last_modified(); !lm.empty()) last_modified = parse_http_date(lm);
   if (auto d = view.get("Date")) date = parse_http_date(*d);
   std::optional<std::string_view> etag;
-  if (!o.etag.empty()) etag = o.etag;
+  if (const auto tag = o.etag(); !tag.empty()) etag = tag;
   return cache::if_range_matches(*if_range, etag, last_modified, date);
 }
 
@@ -116,7 +116,7 @@ void plan_generated(const PlanContext& ctx, int status, std::string_view body,
   }
 }
 
-void plan_object(const PlanContext& ctx, std::shared_ptr<const cache::CacheObject> object,
+void plan_object(const PlanContext& ctx, cache::ConstObjectRef object,
                  std::string_view cache_status, std::int64_t age_seconds, ResponsePlan& out) {
   const cache::CacheObject& o = *object;
   out.object = std::move(object);
@@ -124,7 +124,7 @@ void plan_object(const PlanContext& ctx, std::shared_ptr<const cache::CacheObjec
 
   if (has_conditionals(req.headers)) {
     const auto stored = o.fields();
-    auto result = cache::evaluate_conditionals(req.method, req.headers, o.status,
+    auto result = cache::evaluate_conditionals(req.method, req.headers, o.status(),
                                                cache::Validators::from(stored));
     if (result == cache::ConditionalResult::kNotModified) {
       start_head(out, 304);
@@ -142,13 +142,13 @@ void plan_object(const PlanContext& ctx, std::shared_ptr<const cache::CacheObjec
     }
   }
 
-  const auto length = o.length() ? o.length() : o.body->expected_size();
+  const auto length = o.length();
   auto range_value = req.headers.get("Range");
   if (range_value && ranges_apply(ctx, o, length)) {
     auto ranges = cache::parse_range(*range_value, *length);
     if (ranges.status == cache::RangeStatus::kUnsatisfiable) {
       start_head(out, 416);
-      out.head += o.header_block;
+      out.head += o.header_block();
       http::append_field(out.head, "Content-Range", cache::unsatisfied_content_range(*length));
       add_cache_fields(out, cache_status, age_seconds);
       add_length(out, 0);
@@ -159,7 +159,7 @@ void plan_object(const PlanContext& ctx, std::shared_ptr<const cache::CacheObjec
       start_head(out, 206);
       if (ranges.count == 1) {
         const auto r = ranges.ranges[0];
-        out.head += o.header_block;
+        out.head += o.header_block();
         char content_range[cache::kMaxContentRangeLength];
         const auto n = cache::format_content_range(r, *length, content_range);
         http::append_field(out.head, "Content-Range", std::string_view(content_range, n));
@@ -193,24 +193,24 @@ void plan_object(const PlanContext& ctx, std::shared_ptr<const cache::CacheObjec
     }
   }
 
-  start_head(out, o.status);
-  out.head += o.header_block;
+  start_head(out, o.status());
+  out.head += o.header_block();
   add_cache_fields(out, cache_status, age_seconds);
-  const bool no_body = req.method == "HEAD" || o.status == 204 || o.status == 304 ||
-                       (o.status >= 100 && o.status < 200);
+  const bool no_body = req.method == "HEAD" || o.status() == 204 || o.status() == 304 ||
+                       (o.status() >= 100 && o.status() < 200);
   whole_body(ctx, o, !no_body, out);
   end_head(ctx, out);
 }
 
-void plan_relayed(const PlanContext& ctx, std::shared_ptr<const cache::CacheObject> object,
+void plan_relayed(const PlanContext& ctx, cache::ConstObjectRef object,
                   std::string_view cache_status, ResponsePlan& out) {
   const cache::CacheObject& o = *object;
   out.object = std::move(object);
-  start_head(out, o.status);
-  out.head += o.header_block;
+  start_head(out, o.status());
+  out.head += o.header_block();
   add_cache_fields(out, cache_status, -1);
-  const bool no_body = ctx.request.method == "HEAD" || o.status == 204 || o.status == 304 ||
-                       (o.status >= 100 && o.status < 200);
+  const bool no_body = ctx.request.method == "HEAD" || o.status() == 204 || o.status() == 304 ||
+                       (o.status() >= 100 && o.status() < 200);
   if (!no_body) whole_body(ctx, o, true, out);
   end_head(ctx, out);
 }

@@ -24,8 +24,8 @@ struct BodyPiece {
 
 struct ResponsePlan {
   int status = 0;
-  std::string head;                                  // status line, fields and the blank line
-  std::shared_ptr<const cache::CacheObject> object;  // keeps the body alive while writing
+  std::string head;              // status line, fields and the blank line
+  cache::ConstObjectRef object;  // keeps the body alive while writing
   std::vector<BodyPiece> pieces;
   bool chunked = false;  // body sent with the chunked coding (length unknown when sending)
   bool keep_alive = true;
@@ -52,11 +52,11 @@ void plan_generated(const PlanContext& ctx, int status, std::string_view body,
 
 // A stored response for the request: 304/412 for conditional requests, 206/416 for ranges,
 // no body for HEAD, otherwise 200 (or the stored status) with the whole body.
-void plan_object(const PlanContext& ctx, std::shared_ptr<const cache::CacheObject> object,
+void plan_object(const PlanContext& ctx, cache::ConstObjectRef object,
                  std::string_view cache_status, std::int64_t age_seconds, ResponsePlan& out);
 
 // An origin's response relayed as received (pass): no conditional or range handling, no Age.
-void plan_relayed(const PlanContext& ctx, std::shared_ptr<const cache::CacheObject> object,
+void plan_relayed(const PlanContext& ctx, cache::ConstObjectRef object,
                   std::string_view cache_status, ResponsePlan& out);
 
 }  // namespace candela::edge

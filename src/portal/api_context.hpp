@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <utility>
@@ -11,6 +12,7 @@
 #include "common/clock.hpp"
 #include "common/ids.hpp"
 #include "control/database.hpp"
+#include "control/passwords.hpp"
 #include "control/principal.hpp"
 #include "portal/feed_signal.hpp"
 #include "portal/message.hpp"
@@ -26,6 +28,10 @@ struct PortalSettings {
   // Sign-in lockout: this many consecutive failures lock the account for lockout_duration.
   int lockout_threshold = 5;
   std::chrono::seconds lockout_duration{std::chrono::minutes(15)};
+  // argon2id cost of new password hashes (tests use PasswordCost::minimal()).
+  control::PasswordCost password_cost = control::PasswordCost::interactive();
+  // 32 random bytes that encrypt API signing keys at rest; created (0600) when missing.
+  std::filesystem::path master_key_file = "var/portal-master.key";
   // Longest time a feed long-poll is held open before answering with no events.
   std::chrono::seconds feed_max_wait{std::chrono::seconds(25)};
   // The portal's own URL as users reach it (for links in notifications).

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "control/bootstrap.hpp"
 #include "control/migrations.hpp"
 #include "portal/http_server.hpp"
 #include "portal/routes.hpp"
@@ -19,13 +20,28 @@ class PortalApp::Impl {
     auto db = control::Database::open(options_.database_url);
     if (!db.ok()) throw std::runtime_error(db.error());
     db_ = std::move(db).value();
-    auto migrated = control::Migrator(*db_, clock_).run();
+    const Clock& clock = options_.clock ? *options_.clock : clock_;
+    auto migrated = control::Migrator(*db_, clock).run();
     if (!migrated.ok()) throw std::runtime_error("migrations failed: " + migrated.error());
-    context_ = std::make_unique<ApiContext>(*db_, clock_, random_, options_.settings);
-    context_->authenticate = [](const Request&) -> ApiResult<control::Principal> {
-      return unauthorized("sign in first", "Candela-HMAC-SHA256");
-    };
+    if (options_.bootstrap_admin) {
+      auto created = control::bootstrap_provider_admin(*db_, clock, options_.bootstrap_admin->email,
+                                                       options_.bootstrap_admin->password,
+                                                       options_.settings.password_cost);
+      if (!created.ok()) throw std::runtime_error("--bootstrap-admin-email: " + created.error());
+      if (created.value()) {
+        std::fprintf(stderr, "candela portal: created the provider admin %s\n",
+                     options_.bootstrap_admin->email.c_str());
+      }
+    }
+    context_ = std::make_unique<ApiContext>(*db_, clock, random_, options_.settings);
+    register_identity_routes(router_, *context_);
     register_meta_routes(router_, *context_);
+    register_edge_routes(router_, *context_);
+    register_feed_routes(router_, *context_);
+    register_invalidation_routes(router_, *context_);
+    register_service_routes(router_, *context_);
+    register_configuration_routes(router_, *context_);
+    register_deployment_routes(router_, *context_);
   }
 
   ~Impl() { stop(); }

@@ -22,6 +22,14 @@ struct PortalOptions {
   unsigned threads = 32;
   std::optional<std::filesystem::path> web_root;  // the built web UI (web/dist)
   PortalSettings settings;
+  // Creates this provider_admin at start when no user has the email (empty stores).
+  struct BootstrapAdmin {
+    std::string email;
+    std::string password;
+  };
+  std::optional<BootstrapAdmin> bootstrap_admin;
+  // Time source; the system clock when null (tests pass a ManualClock that outlives the app).
+  const Clock* clock = nullptr;
 };
 
 class PortalApp {

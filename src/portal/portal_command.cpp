@@ -5,7 +5,9 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <fstream>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "http/listen_address.hpp"
@@ -22,7 +24,23 @@ struct PortalArgs {
   bool secure_cookies = false;
   int session_minutes = 480;
   std::string public_url;
+  std::string master_key_file = "var/portal-master.key";
+  std::string bootstrap_admin_email;
+  std::string bootstrap_admin_password_file;
 };
+
+// The first line of the file, without its line ending (so `echo secret > file` works).
+std::optional<std::string> read_password_file(const std::string& path, std::string& error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = "cannot read " + path;
+    return std::nullopt;
+  }
+  std::string line;
+  std::getline(in, line);
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
 
 // Blocks SIGINT/SIGTERM in every thread (call before any thread starts), then waits for one.
 int wait_for_stop_signal(sigset_t& set) {
@@ -46,6 +64,22 @@ int run_portal(const PortalArgs& args) {
   options.settings.secure_cookies = args.secure_cookies;
   options.settings.session_ttl = std::chrono::minutes(args.session_minutes);
   options.settings.public_url = args.public_url.empty() ? "http://" + args.listen : args.public_url;
+  options.settings.master_key_file = args.master_key_file;
+  if (args.bootstrap_admin_email.empty() != args.bootstrap_admin_password_file.empty()) {
+    std::fprintf(stderr,
+                 "candela portal: --bootstrap-admin-email and --bootstrap-admin-password-file go "
+                 "together\n");
+    return 2;
+  }
+  if (!args.bootstrap_admin_email.empty()) {
+    std::string error;
+    auto password = read_password_file(args.bootstrap_admin_password_file, error);
+    if (!password) {
+      std::fprintf(stderr, "candela portal: --bootstrap-admin-password-file: %s\n", error.c_str());
+      return 2;
+    }
+    options.bootstrap_admin = PortalOptions::BootstrapAdmin{args.bootstrap_admin_email, *password};
+  }
 
   sigset_t set;
   sigemptyset(&set);
@@ -86,6 +120,13 @@ void register_portal_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--session-minutes", args->session_minutes, "Session lifetime (default 480)")
       ->check(CLI::Range(1, 60 * 24 * 30));
   cmd->add_option("--public-url", args->public_url, "The portal's URL as users reach it");
+  cmd->add_option("--master-key-file", args->master_key_file,
+                  "File of 32 random bytes that encrypts API signing keys at rest; created "
+                  "(mode 0600) if missing (default var/portal-master.key)");
+  cmd->add_option("--bootstrap-admin-email", args->bootstrap_admin_email,
+                  "Create this provider_admin at start unless a user has the email");
+  cmd->add_option("--bootstrap-admin-password-file", args->bootstrap_admin_password_file,
+                  "File whose first line is the bootstrap admin's password (12+ characters)");
   cmd->callback([&exit_code, args] { exit_code = run_portal(*args); });
 }
 

@@ -9,4 +9,23 @@ namespace candela::portal {
 // GET /api/v1/health, GET /api/v1/openapi.json.
 void register_meta_routes(Router& router, ApiContext& context);
 
+// Installs context.authenticate (session cookie + CSRF, or API key signature), then the session,
+// users, API keys, access groups, customers and audit endpoints. Registered first.
+void register_identity_routes(Router& router, ApiContext& context);
+
+// Edges (staff): GET/POST /api/v1/edges, GET/PATCH /api/v1/edges/{edge_id}.
+void register_edge_routes(Router& router, ApiContext& context);
+// Node-token endpoints: PUT /api/v1/edges/{edge_id}/registration, GET /api/v1/feed,
+// POST /api/v1/edges/{edge_id}/acks.
+void register_feed_routes(Router& router, ApiContext& context);
+// Invalidations per SCID and by id, GET /api/v1/notifications, the overdue-invalidation job.
+void register_invalidation_routes(Router& router, ApiContext& context);
+
+// Services: GET/POST /api/v1/services, GET/PATCH /api/v1/services/{scid}.
+void register_service_routes(Router& router, ApiContext& context);
+// Configuration versions of an SCID: list, create (If-Match), read, validate, diff.
+void register_configuration_routes(Router& router, ApiContext& context);
+// Deployments and rollback per SCID, GET /api/v1/deployments/{id} with per-edge status.
+void register_deployment_routes(Router& router, ApiContext& context);
+
 }  // namespace candela::portal

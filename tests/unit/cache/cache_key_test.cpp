@@ -71,5 +71,29 @@ TEST(CacheKey, ReusesOutputCapacity) {
   EXPECT_EQ(out, "8:property/some/path?a=1");
 }
 
+TEST(CacheKey, AnatomyOfAPrimaryAndAVariantKey) {
+  const std::string primary = key("media:1", "/a/b.jpg", "x=1");
+  ASSERT_EQ(primary, "7:media:1/a/b.jpg?x=1");
+  const std::string variant = primary + kVariantSeparator + "accept-encoding:gzip\n";
+  for (const std::string& k : {primary, variant}) {
+    EXPECT_EQ(key_property_prefix(k), "7:media:1");
+    EXPECT_EQ(key_property_id(k), "media:1");
+    EXPECT_EQ(key_primary(k), primary);
+    EXPECT_EQ(key_path(k), "/a/b.jpg");
+    EXPECT_EQ(key_query(k), "x=1");
+  }
+  EXPECT_EQ(key_query(key("p", "/x", "")), "");
+  std::string prefix;
+  build_property_prefix("media:1", prefix);
+  EXPECT_EQ(prefix, "7:media:1");
+}
+
+TEST(CacheKey, AnatomyOfAMalformedKeyIsEmpty) {
+  for (const char* k : {"", "p/a", ":p/a", "9:p/a", "x:p/a", "99999999999999999999:p"}) {
+    EXPECT_EQ(key_property_prefix(k), "") << k;
+    EXPECT_EQ(key_property_id(k), "") << k;
+  }
+}
+
 }  // namespace
 }  // namespace candela::cache

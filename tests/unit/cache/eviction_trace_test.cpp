@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "cache/cache_object.hpp"
 #include "cache/ram_store.hpp"
 
 namespace candela::cache {
@@ -115,10 +116,6 @@ TEST(EvictionTrace, S3FifoHitRatioIsAtLeastLruOnAZipfTraceWithOneHitWonders) {
   // About 10% of the popular set's bytes (100k keys x ~8.5 KiB on average).
   constexpr std::uint64_t kCapacity = 85ull * 1024 * 1024;
 
-  // The stored object's identity does not matter here; one shared dummy serves every entry.
-  const auto holder = std::make_shared<int>(0);
-  const std::shared_ptr<CacheObject> object(holder, reinterpret_cast<CacheObject*>(holder.get()));
-
   RamStore s3fifo(kCapacity, 16);
   LruCache lru(kCapacity);
   std::size_t s3fifo_hits = 0;
@@ -128,7 +125,11 @@ TEST(EvictionTrace, S3FifoHitRatioIsAtLeastLruOnAZipfTraceWithOneHitWonders) {
     if (s3fifo.lookup(key)) {
       ++s3fifo_hits;
     } else {
-      s3fifo.insert(key, object, request.charge);
+      // The object's content does not matter here, only its key: a bodiless index object.
+      ObjectSpec spec;
+      spec.kind = ObjectKind::kVaryIndex;
+      spec.key = key;
+      s3fifo.insert(CacheObject::create(spec), request.charge);
     }
     if (lru.lookup(key)) {
       ++lru_hits;

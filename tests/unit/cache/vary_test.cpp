@@ -6,6 +6,8 @@
 #include <initializer_list>
 #include <utility>
 
+#include "cache/cache_key.hpp"
+
 namespace candela::cache {
 namespace {
 
@@ -82,6 +84,26 @@ TEST(Vary, AcceptEncodingNormalisationIsOptIn) {
   EXPECT_EQ(key(vary, {{"Accept-Encoding", "gzip, br;q=0.5"}}, on), "accept-encoding:br,gzip\n");
   EXPECT_EQ(key(vary, {{"Accept-Encoding", ""}}, on), "accept-encoding:\n");
   EXPECT_EQ(key(vary, {}, on), "accept-encoding\n");
+}
+
+TEST(Vary, PackedFieldsGiveTheSameSecondaryKeyAfterTheSeparator) {
+  const std::vector<std::string> vary = {"accept-encoding", "x-device"};
+  EXPECT_EQ(pack_varied_fields(vary), "accept-encoding,x-device");
+  const auto h = headers({{"Accept-Encoding", "gzip"}});
+  std::string primary = "1:p/a";
+  append_variant_key(pack_varied_fields(vary), h.view(), primary);
+  EXPECT_EQ(primary,
+            std::string("1:p/a") + kVariantSeparator + key(vary, {{"Accept-Encoding", "gzip"}}));
+}
+
+TEST(Vary, VariantKeysOfTwoUrlsNeverCollide) {
+  const auto h = headers({{"Accept-Encoding", "gzip"}});
+  std::string a = "1:p/a.css";
+  std::string b = "1:p/b.js";
+  append_variant_key("accept-encoding", h.view(), a);
+  append_variant_key("accept-encoding", h.view(), b);
+  EXPECT_NE(a, b);
+  EXPECT_EQ(key_primary(a), "1:p/a.css");
 }
 
 }  // namespace

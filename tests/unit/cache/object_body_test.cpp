@@ -1,6 +1,5 @@
-// Tests of BodyBuffer: layout, writer rules, the wake-up protocol, and concurrent streaming.
-#include "cache/body_buffer.hpp"
-
+// Tests of a cache object's body: layout (inline or external), writer rules, the wake-up
+// protocol, the end-of-fill hook, and concurrent streaming.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -13,6 +12,9 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "cache/cache_object.hpp"
+#include "cache/external_body.hpp"
 
 namespace candela::cache {
 namespace {
@@ -30,7 +32,16 @@ std::string pattern(std::uint64_t from, std::size_t n) {
   return out;
 }
 
-std::string read_all(const BodyBuffer& buffer) {
+// A response object that starts filling, stored under a fixed key.
+ObjectRef filling(std::optional<std::uint64_t> expected) {
+  ObjectSpec spec;
+  spec.key = "2:p1/body";
+  spec.header_block = "Content-Type: text/plain\r\n";
+  spec.declared_length = expected;
+  return CacheObject::create(spec);
+}
+
+std::string read_all(const CacheObject& buffer) {
   std::string out;
   for (auto span = buffer.readable(0); !span.empty(); span = buffer.readable(out.size())) {
     out.append(span.data(), span.size());
@@ -38,13 +49,45 @@ std::string read_all(const BodyBuffer& buffer) {
   return out;
 }
 
-TEST(BodyBuffer, KnownSizeIsOneAllocationOfExactlyThatSize) {
-  BodyBuffer buffer(1024);
-  EXPECT_EQ(buffer.memory_bytes(), 1024u);
+TEST(ObjectBody, KnownSizeBeyondTheInlineLimitIsOneExternalBlockOfExactlyThatSize) {
+  constexpr std::uint64_t kSize = CacheObject::kMaxInlineBodyBytes + 1;
+  ObjectRef object = filling(kSize);
+  EXPECT_EQ(object->body_memory_bytes(), kSize);
+  const std::string body = pattern(0, kSize);
+  ASSERT_TRUE(object->append(body.data(), body.size()));
+  EXPECT_EQ(object->readable(0).size(), kSize);
+  EXPECT_TRUE(object->finish());
+  EXPECT_EQ(read_all(*object), body);
+}
+
+TEST(ObjectBody, OnFillEndRunsOnceAfterTheWaitersOrAtOnceWhenTheFillIsOver) {
+  ObjectRef object = filling(3);
+  std::vector<std::string> events;
+  ASSERT_TRUE(object->subscribe(0, [&] { events.push_back("waiter"); }));
+  object->on_fill_end(
+      [&](CacheObject& o) { events.push_back(o.complete() ? "end: complete" : "end: failed"); });
+  ASSERT_TRUE(object->append("abc", 3));
+  ASSERT_TRUE(object->finish());
+  object->fail();  // no-op once terminal
+  EXPECT_EQ(events, (std::vector<std::string>{"waiter", "end: complete"}));
+
+  ObjectRef truncated = filling(10);
+  ASSERT_TRUE(truncated->append("abc", 3));
+  EXPECT_FALSE(truncated->finish());
+  truncated->on_fill_end([&](CacheObject& o) {
+    events.push_back(o.failed() ? "late end: failed" : "late end: complete");
+  });
+  EXPECT_EQ(events.back(), "late end: failed");
+}
+
+TEST(ObjectBody, KnownSizeIsOneAllocationOfExactlyThatSize) {
+  ObjectRef buffer_ref = filling(1024);
+  CacheObject& buffer = *buffer_ref;
+  EXPECT_EQ(buffer.body_memory_bytes(), 1024u);
   const std::string body = pattern(0, 1024);
   ASSERT_TRUE(buffer.append(body.data(), 600));
   ASSERT_TRUE(buffer.append(body.data() + 600, 424));
-  EXPECT_EQ(buffer.memory_bytes(), 1024u);
+  EXPECT_EQ(buffer.body_memory_bytes(), 1024u);
   // One block: the whole body is one contiguous span.
   EXPECT_EQ(buffer.readable(0).size(), 1024u);
   EXPECT_EQ(buffer.readable(1000).size(), 24u);
@@ -54,17 +97,19 @@ TEST(BodyBuffer, KnownSizeIsOneAllocationOfExactlyThatSize) {
   EXPECT_EQ(read_all(buffer), body);
 }
 
-TEST(BodyBuffer, EmptyKnownSizeAllocatesNothingAndCompletes) {
-  BodyBuffer buffer(0);
-  EXPECT_EQ(buffer.memory_bytes(), 0u);
+TEST(ObjectBody, EmptyKnownSizeAllocatesNothingAndCompletes) {
+  ObjectRef buffer_ref = filling(0);
+  CacheObject& buffer = *buffer_ref;
+  EXPECT_EQ(buffer.body_memory_bytes(), 0u);
   EXPECT_TRUE(buffer.append("", 0));
   EXPECT_FALSE(buffer.append("x", 1));
   EXPECT_TRUE(buffer.finish());
   EXPECT_TRUE(buffer.readable(0).empty());
 }
 
-TEST(BodyBuffer, AppendBeyondExpectedSizeIsRefusedAndWritesNothing) {
-  BodyBuffer buffer(10);
+TEST(ObjectBody, AppendBeyondExpectedSizeIsRefusedAndWritesNothing) {
+  ObjectRef buffer_ref = filling(10);
+  CacheObject& buffer = *buffer_ref;
   ASSERT_TRUE(buffer.append("12345678", 8));
   EXPECT_FALSE(buffer.append("abc", 3));
   EXPECT_EQ(buffer.size(), 8u);
@@ -72,16 +117,18 @@ TEST(BodyBuffer, AppendBeyondExpectedSizeIsRefusedAndWritesNothing) {
   EXPECT_EQ(read_all(buffer), "1234567890");
 }
 
-TEST(BodyBuffer, FinishShortOfExpectedSizeMarksTheBodyFailed) {
-  BodyBuffer buffer(10);
+TEST(ObjectBody, FinishShortOfExpectedSizeMarksTheBodyFailed) {
+  ObjectRef buffer_ref = filling(10);
+  CacheObject& buffer = *buffer_ref;
   ASSERT_TRUE(buffer.append("12345", 5));
   EXPECT_FALSE(buffer.finish());
   EXPECT_TRUE(buffer.failed());
   EXPECT_FALSE(buffer.complete());
 }
 
-TEST(BodyBuffer, WritesAfterFinishOrFailAreRefused) {
-  BodyBuffer finished(std::nullopt);
+TEST(ObjectBody, WritesAfterFinishOrFailAreRefused) {
+  ObjectRef finished_ref = filling(std::nullopt);
+  CacheObject& finished = *finished_ref;
   ASSERT_TRUE(finished.append("ab", 2));
   ASSERT_TRUE(finished.finish());
   EXPECT_FALSE(finished.append("c", 1));
@@ -90,20 +137,23 @@ TEST(BodyBuffer, WritesAfterFinishOrFailAreRefused) {
   EXPECT_TRUE(finished.complete());
   EXPECT_FALSE(finished.failed());
 
-  BodyBuffer failed(std::nullopt);
+  ObjectRef failed_ref = filling(std::nullopt);
+  CacheObject& failed = *failed_ref;
   failed.fail();
   EXPECT_FALSE(failed.append("c", 1));
   EXPECT_FALSE(failed.finish());
   EXPECT_TRUE(failed.failed());
 }
 
-TEST(BodyBuffer, UnknownSizeGrowsFrom4KiBBlocksAndSpansStopAtBlockBoundaries) {
-  BodyBuffer buffer(std::nullopt);
-  EXPECT_EQ(buffer.memory_bytes(), 0u);
+TEST(ObjectBody, UnknownSizeGrowsFrom4KiBBlocksAndSpansStopAtBlockBoundaries) {
+  ObjectRef buffer_ref = filling(std::nullopt);
+  CacheObject& buffer = *buffer_ref;
+  EXPECT_EQ(buffer.body_memory_bytes(), 0u);
   ASSERT_TRUE(buffer.append("x", 1));
-  EXPECT_EQ(buffer.memory_bytes(), 4096u);  // a small chunked body stays small
+  EXPECT_EQ(buffer.body_memory_bytes(), 4096u);  // a small chunked body stays small
 
-  BodyBuffer big(std::nullopt);
+  ObjectRef big_ref = filling(std::nullopt);
+  CacheObject& big = *big_ref;
   const std::string body = pattern(0, 200 * 1024);
   ASSERT_TRUE(big.append(body.data(), body.size()));
   EXPECT_EQ(big.readable(0).size(), 4096u);
@@ -114,21 +164,23 @@ TEST(BodyBuffer, UnknownSizeGrowsFrom4KiBBlocksAndSpansStopAtBlockBoundaries) {
   EXPECT_EQ(big.readable(60 * 1024).size(), 65536u);
   EXPECT_EQ(big.readable(188 * 1024).size(), 12u * 1024);  // the partly filled last block
   // 4 + 8 + 16 + 32 + 64 + 64 + 64 KiB hold 252 KiB >= 200 KiB.
-  EXPECT_EQ(big.memory_bytes(), 252u * 1024);
+  EXPECT_EQ(big.body_memory_bytes(), 252u * 1024);
   ASSERT_TRUE(big.finish());
   EXPECT_EQ(read_all(big), body);
 }
 
-TEST(BodyBuffer, KnownSizeAboveTheSingleBlockLimitAllocatesAsItFills) {
-  BodyBuffer buffer(BodyBuffer::kMaxSingleBlockBytes + 1);
-  EXPECT_EQ(buffer.memory_bytes(), 0u);
+TEST(ObjectBody, KnownSizeAboveTheSingleBlockLimitAllocatesAsItFills) {
+  ObjectRef buffer_ref = filling(ExternalBody::kMaxSingleBlockBytes + 1);
+  CacheObject& buffer = *buffer_ref;
+  EXPECT_EQ(buffer.body_memory_bytes(), 0u);
   ASSERT_TRUE(buffer.append("abc", 3));
-  EXPECT_EQ(buffer.memory_bytes(), 4096u);
+  EXPECT_EQ(buffer.body_memory_bytes(), 4096u);
   EXPECT_EQ(read_all(buffer), "abc");
 }
 
-TEST(BodyBuffer, SpansStayValidWhileTheBufferKeepsGrowing) {
-  BodyBuffer buffer(std::nullopt);
+TEST(ObjectBody, SpansStayValidWhileTheBufferKeepsGrowing) {
+  ObjectRef buffer_ref = filling(std::nullopt);
+  CacheObject& buffer = *buffer_ref;
   const std::string body = pattern(0, 1024 * 1024);
   ASSERT_TRUE(buffer.append(body.data(), 100));
   const auto first = buffer.readable(0);
@@ -138,16 +190,18 @@ TEST(BodyBuffer, SpansStayValidWhileTheBufferKeepsGrowing) {
   EXPECT_EQ(buffer.readable(0).data(), first.data());
 }
 
-TEST(BodyBuffer, ReadableIsEmptyAtOrBeyondThePublishedSize) {
-  BodyBuffer buffer(std::nullopt);
+TEST(ObjectBody, ReadableIsEmptyAtOrBeyondThePublishedSize) {
+  ObjectRef buffer_ref = filling(std::nullopt);
+  CacheObject& buffer = *buffer_ref;
   EXPECT_TRUE(buffer.readable(0).empty());
   ASSERT_TRUE(buffer.append("abc", 3));
   EXPECT_TRUE(buffer.readable(3).empty());
   EXPECT_TRUE(buffer.readable(1000).empty());
 }
 
-TEST(BodyBuffer, SubscribeIsRefusedWhenThereIsSomethingToReadOrTheFillIsOver) {
-  BodyBuffer buffer(std::nullopt);
+TEST(ObjectBody, SubscribeIsRefusedWhenThereIsSomethingToReadOrTheFillIsOver) {
+  ObjectRef buffer_ref = filling(std::nullopt);
+  CacheObject& buffer = *buffer_ref;
   ASSERT_TRUE(buffer.append("abc", 3));
   int calls = 0;
   EXPECT_FALSE(buffer.subscribe(2, [&] { ++calls; }));  // byte 2 is readable
@@ -156,14 +210,16 @@ TEST(BodyBuffer, SubscribeIsRefusedWhenThereIsSomethingToReadOrTheFillIsOver) {
   EXPECT_EQ(calls, 1);
   EXPECT_FALSE(buffer.subscribe(3, [&] { ++calls; }));  // complete: never wait again
 
-  BodyBuffer failed(std::nullopt);
+  ObjectRef failed_ref = filling(std::nullopt);
+  CacheObject& failed = *failed_ref;
   failed.fail();
   EXPECT_FALSE(failed.subscribe(0, [&] { ++calls; }));
   EXPECT_EQ(calls, 1);
 }
 
-TEST(BodyBuffer, CallbackRunsOnceOnTheNextAppend) {
-  BodyBuffer buffer(std::nullopt);
+TEST(ObjectBody, CallbackRunsOnceOnTheNextAppend) {
+  ObjectRef buffer_ref = filling(std::nullopt);
+  CacheObject& buffer = *buffer_ref;
   int calls = 0;
   ASSERT_TRUE(buffer.subscribe(0, [&] { ++calls; }));
   ASSERT_TRUE(buffer.append("a", 1));
@@ -172,8 +228,9 @@ TEST(BodyBuffer, CallbackRunsOnceOnTheNextAppend) {
   EXPECT_EQ(calls, 1);
 }
 
-TEST(BodyBuffer, EverySubscriberIsWokenByFail) {
-  BodyBuffer buffer(100);
+TEST(ObjectBody, EverySubscriberIsWokenByFail) {
+  ObjectRef buffer_ref = filling(100);
+  CacheObject& buffer = *buffer_ref;
   int calls = 0;
   for (int i = 0; i < 5; ++i)
     ASSERT_TRUE(buffer.subscribe(0, [&] { ++calls; }));
@@ -181,8 +238,9 @@ TEST(BodyBuffer, EverySubscriberIsWokenByFail) {
   EXPECT_EQ(calls, 5);
 }
 
-TEST(BodyBuffer, CallbackMaySubscribeAgainWithoutDeadlock) {
-  BodyBuffer buffer(std::nullopt);
+TEST(ObjectBody, CallbackMaySubscribeAgainWithoutDeadlock) {
+  ObjectRef buffer_ref = filling(std::nullopt);
+  CacheObject& buffer = *buffer_ref;
   int calls = 0;
   std::function<void()> again = [&] {
     ++calls;
@@ -221,7 +279,7 @@ struct ReaderResult {
 };
 
 // Follows the documented protocol: drain, then subscribe; a refused subscribe means "read again".
-ReaderResult stream(BodyBuffer& buffer) {
+ReaderResult stream(const CacheObject& buffer) {
   ReaderResult result;
   Waker waker;
   for (;;) {
@@ -246,7 +304,8 @@ ReaderResult stream(BodyBuffer& buffer) {
 // block boundaries. With fail_at set, the filler stops there and fails.
 void run_concurrent(std::optional<std::uint64_t> expected, std::uint64_t total,
                     std::optional<std::uint64_t> fail_at) {
-  BodyBuffer buffer(expected);
+  ObjectRef buffer_ref = filling(expected);
+  CacheObject& buffer = *buffer_ref;
   const std::string body = pattern(0, total);
   std::vector<ReaderResult> results(8);
   std::vector<std::thread> readers;
@@ -290,15 +349,19 @@ void run_concurrent(std::optional<std::uint64_t> expected, std::uint64_t total,
   }
 }
 
-TEST(BodyBufferConcurrent, EightReadersGetExactlyTheBytesOfAKnownSizeBody) {
+TEST(ObjectBodyConcurrent, EightReadersGetExactlyTheBytesOfAnInlineBody) {
+  run_concurrent(60'000, 60'000, std::nullopt);
+}
+
+TEST(ObjectBodyConcurrent, EightReadersGetExactlyTheBytesOfAKnownSizeBody) {
   run_concurrent(3'000'000, 3'000'000, std::nullopt);
 }
 
-TEST(BodyBufferConcurrent, EightReadersGetExactlyTheBytesOfAnUnknownSizeBody) {
+TEST(ObjectBodyConcurrent, EightReadersGetExactlyTheBytesOfAnUnknownSizeBody) {
   run_concurrent(std::nullopt, 3'000'000, std::nullopt);
 }
 
-TEST(BodyBufferConcurrent, EightReadersStopOnFailureHavingReadOnlyCorrectBytes) {
+TEST(ObjectBodyConcurrent, EightReadersStopOnFailureHavingReadOnlyCorrectBytes) {
   run_concurrent(std::nullopt, 3'000'000, 1'234'567);
   run_concurrent(3'000'000, 3'000'000, 777'777);
 }

@@ -1,0 +1,63 @@
+// Notifications: stored messages for one user or for everyone holding a provider role (e.g. the
+// CDN support technicians). Mail delivery of the same rows comes later.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.hpp"
+#include "common/result.hpp"
+#include "control/principal.hpp"
+
+namespace soci {
+class session;
+}
+
+namespace candela::control {
+
+struct NotificationDraft {
+  std::optional<long long> recipient_user_id;  // exactly one of the two recipients
+  std::optional<Role> recipient_role;          // a provider role
+  std::string subject;
+  std::string body;
+  std::string entity_type;  // what it is about, e.g. "invalidation"
+  std::string entity_id;
+};
+
+struct Notification {
+  long long id = 0;
+  std::optional<long long> recipient_user_id;
+  std::optional<Role> recipient_role;
+  std::string subject;
+  std::string body;
+  std::string entity_type;
+  std::string entity_id;
+  SysTime created_at;
+  std::optional<SysTime> read_at;
+};
+
+struct NotificationPage {
+  std::vector<Notification> notifications;  // newest first
+  std::optional<long long> next_before;     // pass as `before` for the next page
+};
+
+class Notifications {
+ public:
+  static constexpr int kMaxPageSize = 500;
+  static constexpr std::size_t kMaxSubjectLength = 200;
+
+  Notifications(soci::session& session, const Clock& clock) : session_(session), clock_(clock) {}
+
+  Result<long long> create(const NotificationDraft& draft);
+  // What `principal` may read: its own and those addressed to its provider roles, newest first,
+  // with ids below `before` when given.
+  Result<NotificationPage> list_for(const Principal& principal, std::optional<long long> before,
+                                    int limit);
+
+ private:
+  soci::session& session_;
+  const Clock& clock_;
+};
+
+}  // namespace candela::control

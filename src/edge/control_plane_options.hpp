@@ -1,0 +1,22 @@
+// How `candela edge` joins the control plane (--portal, --edge-id, --node-token-file,
+// --state-dir, --network); kept apart so the server's header stays light.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+namespace candela::edge {
+
+struct ControlPlaneOptions {
+  std::string portal_url;       // http://host:port
+  std::string edge_id;          // as created in the portal
+  std::string node_token_file;  // holds the node token (whitespace around it is ignored)
+  std::string state_dir;        // last-good.json lives here
+  std::string network = "production";
+  std::string address;  // where this edge serves, sent at registration (host:port)
+  std::chrono::seconds poll_wait{25};
+  std::chrono::milliseconds request_timeout{10000};
+  std::chrono::milliseconds max_backoff{2000};
+};
+
+}  // namespace candela::edge

@@ -1,0 +1,35 @@
+// <state-dir>/last-good.json: the deployed properties per SCID and the feed sequence they
+// reflect, so an edge restarts serving them even while the portal is unreachable.
+#pragma once
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "common/result.hpp"
+
+namespace candela::edge {
+
+struct DeployedService {
+  long long deployment_id = 0;
+  long long version = 0;
+  nlohmann::json properties = nlohmann::json::array();  // edge format (docs/edge.md)
+};
+
+struct LastGoodState {
+  long long sequence = 0;                           // the last feed event applied
+  std::map<std::string, DeployedService> services;  // by SCID
+};
+
+// The file's JSON form: {"sequence", "services": {scid: {deployment_id, version, properties}}}.
+nlohmann::json to_json(const LastGoodState& state);
+Result<LastGoodState> last_good_from_json(const nlohmann::json& document);
+
+// Nullopt when the file does not exist (a new edge); an Error when it exists but cannot be read.
+Result<std::optional<LastGoodState>> load_last_good(const std::string& path);
+// Writes a temporary file beside `path`, fsyncs it, renames it over `path` and fsyncs the
+// folder: a crash leaves the old or the new state, never a torn file.
+Result<std::monostate> save_last_good(const std::string& path, const LastGoodState& state);
+
+}  // namespace candela::edge

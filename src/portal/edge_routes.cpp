@@ -1,0 +1,160 @@
+// Staff endpoints for edges: list, create (node token shown once), show, change.
+#include <soci/soci.h>
+
+#include "control/edge_registry.hpp"
+#include "control/invalidations.hpp"
+#include "portal/etag.hpp"
+#include "portal/feed_json.hpp"
+#include "portal/json_body.hpp"
+#include "portal/pagination.hpp"
+#include "portal/routes.hpp"
+
+namespace candela::portal {
+namespace {
+
+using control::EdgeRegistry;
+
+Response with_etag(Response response, const nlohmann::json& edge) {
+  response.set_header("ETag", ETag::from_content(edge.dump()).header_value());
+  return response;
+}
+
+Response list_edges(ApiContext& context, const Request& request) {
+  auto principal = context.authenticate(request);
+  if (!principal) return principal.problem().to_response(request.request_id);
+  auto page = parse_page_request(request);
+  if (!page) return page.problem().to_response(request.request_id);
+  auto edges = context.db.with_session([&](soci::session& session) {
+    return EdgeRegistry(session, context.clock, context.random)
+        .list(*principal, page->after_key, static_cast<int>(page->limit));
+  });
+  if (!edges.ok()) return error_response(edges.failure(), request);
+  nlohmann::json body = {{"items", nlohmann::json::array()}};
+  for (const auto& edge : edges->edges)
+    body["items"].push_back(edge_json(edge));
+  Response response;
+  set_next_page(request, *page, edges->next_after, response, body);
+  response.status = 200;
+  response.set_header("Content-Type", "application/json");
+  response.body = body.dump();
+  return response;
+}
+
+Response create_edge(ApiContext& context, const Request& request) {
+  auto principal = context.authenticate(request);
+  if (!principal) return principal.problem().to_response(request.request_id);
+  auto document = parse_json_body(request);
+  if (!document) return document.problem().to_response(request.request_id);
+  JsonReader reader(*document);
+  reader.reject_unknown("", {"edge_id", "cache_group", "address", "role", "network"});
+  control::NewEdge edge;
+  edge.edge_id = reader.string("/edge_id").value_or("");
+  edge.cache_group = reader.string("/cache_group").value_or("");
+  edge.address = reader.string("/address").value_or("");
+  if (auto role = reader.string("/role", false)) {
+    if (auto parsed = control::parse_edge_role(*role)) {
+      edge.role = *parsed;
+    } else {
+      reader.add_error("/role", "must be \"edge\" or \"shield\"");
+    }
+  }
+  if (auto network = reader.string("/network", false)) {
+    if (auto parsed = control::parse_edge_network(*network)) {
+      edge.network = *parsed;
+    } else {
+      reader.add_error("/network", "must be \"production\" or \"staging\"");
+    }
+  }
+  if (auto problem = reader.problem()) return problem->to_response(request.request_id);
+  auto created = context.db.with_transaction([&](soci::session& session) {
+    return EdgeRegistry(session, context.clock, context.random).create(*principal, edge);
+  });
+  if (!created.ok()) return error_response(created.failure(), request);
+  nlohmann::json body = edge_json(created->edge);
+  body["node_token"] = *created->node_token;
+  Response response = json_response(201, body);
+  response.set_header("Location", "/api/v1/edges/" + percent_encode(created->edge.edge_id));
+  // The token is a secret: no cache may keep this answer.
+  response.set_header("Cache-Control", "no-store");
+  return response;
+}
+
+Response get_edge(ApiContext& context, const Request& request) {
+  auto principal = context.authenticate(request);
+  if (!principal) return principal.problem().to_response(request.request_id);
+  auto edge = context.db.with_session([&](soci::session& session) {
+    return EdgeRegistry(session, context.clock, context.random)
+        .get(*principal, request.param("edge_id"));
+  });
+  if (!edge.ok()) return error_response(edge.failure(), request);
+  const nlohmann::json body = edge_json(edge.value());
+  const ETag etag = ETag::from_content(body.dump());
+  if (evaluate_if_none_match(request, etag) == ReadPrecondition::kNotModified) {
+    return not_modified(etag);
+  }
+  return with_etag(json_response(200, body), body);
+}
+
+Response patch_edge(ApiContext& context, const Request& request) {
+  auto principal = context.authenticate(request);
+  if (!principal) return principal.problem().to_response(request.request_id);
+  auto document = parse_json_body(request);
+  if (!document) return document.problem().to_response(request.request_id);
+  JsonReader reader(*document);
+  reader.reject_unknown("", {"active", "cache_group", "network", "regenerate_token"});
+  control::EdgeChange change;
+  change.active = reader.boolean("/active", false);
+  change.cache_group = reader.string("/cache_group", false);
+  if (auto network = reader.string("/network", false)) {
+    change.network = control::parse_edge_network(*network);
+    if (!change.network) reader.add_error("/network", "must be \"production\" or \"staging\"");
+  }
+  change.regenerate_token = reader.boolean("/regenerate_token", false).value_or(false);
+  if (auto problem = reader.problem()) return problem->to_response(request.request_id);
+
+  const std::string& edge_id = request.param("edge_id");
+  std::optional<Problem> precondition;
+  auto updated =
+      context.db.with_transaction([&](soci::session& session) -> Result<control::EdgeWithToken> {
+        precondition.reset();
+        EdgeRegistry registry(session, context.clock, context.random);
+        // If-Match (optional) guards against overwriting another operator's change.
+        auto current = registry.get(*principal, edge_id);
+        if (!current.ok()) return Error{current.failure()};
+        precondition = evaluate_if_match(
+            request, ETag::from_content(edge_json(current.value()).dump()), IfMatchRule::kOptional);
+        if (precondition) return Error{precondition->detail, ErrorKind::kPrecondition};
+        auto result = registry.update(*principal, edge_id, change);
+        if (!result.ok()) return result;
+        // A deactivated edge no longer holds up open invalidations.
+        if (change.active == false) {
+          auto completed = control::Invalidations(session, context.clock).complete_all_applied();
+          if (!completed.ok()) return Error{completed.failure()};
+        }
+        return result;
+      });
+  if (precondition) return precondition->to_response(request.request_id);
+  if (!updated.ok()) return error_response(updated.failure(), request);
+  const nlohmann::json edge = edge_json(updated->edge);
+  nlohmann::json body = edge;
+  if (updated->node_token) body["node_token"] = *updated->node_token;
+  // The ETag is the edge's (what GET shows), never the one-time token's.
+  Response response = with_etag(json_response(200, body), edge);
+  if (updated->node_token) response.set_header("Cache-Control", "no-store");
+  return response;
+}
+
+}  // namespace
+
+void register_edge_routes(Router& router, ApiContext& context) {
+  router.add("GET", "/api/v1/edges",
+             [&context](const Request& request) { return list_edges(context, request); });
+  router.add("POST", "/api/v1/edges",
+             [&context](const Request& request) { return create_edge(context, request); });
+  router.add("GET", "/api/v1/edges/{edge_id}",
+             [&context](const Request& request) { return get_edge(context, request); });
+  router.add("PATCH", "/api/v1/edges/{edge_id}",
+             [&context](const Request& request) { return patch_edge(context, request); });
+}
+
+}  // namespace candela::portal

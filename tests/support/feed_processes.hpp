@@ -1,0 +1,66 @@
+// Real `candela portal` and `candela edge --portal ...` processes for the control-feed tests and
+// the propagation benchmark: a portal with a bootstrap provider admin on SQLite, edges that
+// follow it.
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "support/process.hpp"
+
+namespace candela::testing {
+
+class PortalProcess {
+ public:
+  static constexpr const char* kAdminEmail = "admin@provider.example";
+  static constexpr const char* kAdminPassword = "a long admin password";
+
+  // Starts `candela portal` on a free port with a fresh SQLite store and waits until it listens.
+  PortalProcess();
+  ~PortalProcess();
+
+  int port() const { return port_; }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  // Stops the process (SIGTERM); start() runs it again on the same port and store.
+  void stop();
+  void start();
+  std::string log() const;
+
+ private:
+  TempDir dir_;
+  int port_;
+  std::unique_ptr<ChildProcess> process_;
+};
+
+class FollowingEdge {
+ public:
+  // An edge whose configuration file holds `properties`, following `portal_url` as `edge_id`
+  // with `token`. Starts it and waits until it accepts connections.
+  FollowingEdge(std::string edge_id, std::string portal_url, const std::string& token,
+                std::vector<nlohmann::json> properties = {}, std::string network = "production");
+  ~FollowingEdge();
+
+  int port() const { return port_; }
+  int admin_port() const { return admin_port_; }
+  const std::string& edge_id() const { return edge_id_; }
+  std::string state_file() const { return dir_.path() + "/state/last-good.json"; }
+  std::string log() const;
+  bool running();
+  // Rewrites the token file (the edge reads it again before each request).
+  void set_token(const std::string& token);
+  void stop();
+  void start();
+
+ private:
+  TempDir dir_;
+  std::string edge_id_;
+  std::string portal_url_;
+  std::string network_;
+  int port_;
+  int admin_port_;
+  std::unique_ptr<ChildProcess> process_;
+};
+
+}  // namespace candela::testing

@@ -1,0 +1,115 @@
+// Entry point: routes, the session check and rendering of the current view into <main>.
+import './styles.css';
+import { api } from './api/client';
+import { currentPath, fallback, interceptLinks, match, navigate, onNavigate, route } from './app/router';
+import { forget, loadSession, session } from './app/session';
+import { invalidateNavigation, mainElement, markCurrent, mountShell, renderChrome, shellMounted } from './app/shell';
+import { focusFirst, h, replaceChildren } from './ui/dom';
+import { errorBox, loading } from './ui/feedback';
+import { accountTeamView } from './views/account-team';
+import { apiKeysView } from './views/api-keys';
+import { errorPage } from './views/common';
+import { configurationView } from './views/configuration';
+import { deploymentsView, deploymentView } from './views/deployments';
+import { edgesView } from './views/edges';
+import { diffView, historyView } from './views/history';
+import { invalidationByIdView, invalidationsView, invalidationView } from './views/invalidations';
+import { notificationsView } from './views/notifications';
+import { groupView, servicesView, serviceView } from './views/services';
+import { signInView } from './views/sign-in';
+import { usersView, userView } from './views/users';
+import { ApiError } from './api/client';
+
+route('/sign-in', signInView, { public: true });
+route('/', servicesView);
+route('/groups/:id', groupView);
+route('/services/:scid', serviceView);
+route('/services/:scid/configuration', configurationView);
+route('/services/:scid/history', historyView);
+route('/services/:scid/diff', diffView);
+route('/services/:scid/deployments', deploymentsView);
+route('/services/:scid/deployments/:id', deploymentView);
+route('/services/:scid/invalidations', invalidationsView);
+route('/services/:scid/invalidations/:id', invalidationView);
+route('/invalidations/:id', invalidationByIdView);
+route('/notifications', notificationsView);
+route('/users', usersView);
+route('/users/:id', userView);
+route('/api-keys', apiKeysView);
+route('/account-team', accountTeamView);
+route('/account-team/:customer', accountTeamView);
+route('/edges', edgesView);
+fallback(() =>
+  errorPage(
+    new ApiError({ type: 'https://candela.dev/problems/not-found', title: 'Not found', status: 404 }, null, null),
+  ),
+);
+
+const app = document.getElementById('app')!;
+let renderCount = 0;
+let sessionChecked = false;
+let firstRender = true;
+
+// A 401 from any call means the session ended (expired or signed out elsewhere).
+api.onUnauthorized = () => {
+  forget();
+  invalidateNavigation();
+  if (location.pathname !== '/sign-in')
+    navigate(`/sign-in?reason=expired&next=${encodeURIComponent(currentPath())}`, { replace: true });
+};
+
+async function render(): Promise<void> {
+  const token = ++renderCount;
+  if (!sessionChecked) {
+    try {
+      await loadSession();
+    } catch (error) {
+      replaceChildren(app, h('main', { id: 'main' }, h('h1', null, 'The portal cannot be reached'), errorBox(error)));
+      return;
+    }
+    sessionChecked = true;
+  }
+  const matched = match(location.pathname);
+  const query = new URLSearchParams(location.search);
+
+  if (matched.public) {
+    if (session() && location.pathname === '/sign-in') {
+      navigate(query.get('next') ?? '/', { replace: true });
+      return;
+    }
+    const view = await matched.view(matched.params, query);
+    if (token !== renderCount) return;
+    replaceChildren(app, view);
+    document.title = 'Sign in · Candela Media portal';
+    if (!firstRender) focusFirst(view);
+    firstRender = false;
+    return;
+  }
+  if (!session()) {
+    navigate(`/sign-in?next=${encodeURIComponent(currentPath())}`, { replace: true });
+    return;
+  }
+  if (!shellMounted()) mountShell(app);
+  else renderChrome();
+  const main = mainElement();
+  main.setAttribute('aria-busy', 'true');
+  replaceChildren(main, loading('the page'));
+  let view: HTMLElement;
+  try {
+    view = await matched.view(matched.params, query);
+  } catch (error) {
+    view = errorPage(error);
+  }
+  if (token !== renderCount) return;
+  replaceChildren(main, view);
+  main.removeAttribute('aria-busy');
+  markCurrent();
+  // After an in-app navigation focus moves to the new content; on a fresh page load it stays at
+  // the top, where the skip link is the first Tab stop.
+  if (!firstRender) focusFirst(main);
+  firstRender = false;
+}
+
+onNavigate(() => void render());
+interceptLinks(document.body);
+void render();
