@@ -43,9 +43,10 @@ Result<std::optional<SavedLogin>> load_login(const std::filesystem::path& path) 
 
 Result<std::monostate> save_login(const std::filesystem::path& path, const SavedLogin& login) {
   std::error_code ec;
-  if (path.has_parent_path()) {
+  if (path.has_parent_path() && !std::filesystem::exists(path.parent_path())) {
     std::filesystem::create_directories(path.parent_path(), ec);
     if (ec) return Error{"cannot create " + path.parent_path().string() + ": " + ec.message()};
+    // Only a folder made here is narrowed; an existing one (say /tmp) is the owner's business.
     ::chmod(path.parent_path().c_str(), 0700);
   }
   const nlohmann::json json = {{"portal_url", login.portal_url},

@@ -32,6 +32,16 @@ TEST(Credentials, SavedLoginRoundTripsAndOnlyTheOwnerCanReadIt) {
   EXPECT_FALSE(std::filesystem::exists(path));
 }
 
+TEST(Credentials, AnExistingFolderKeepsItsPermissions) {
+  candela::testing::TempDir dir;
+  ASSERT_EQ(::chmod(dir.path().c_str(), 01777), 0);
+  const auto path = std::filesystem::path(dir.path()) / "ctl.json";
+  ASSERT_TRUE(save_login(path, {"http://127.0.0.1:9000", "cookie", "csrf", "a@x.test"}).ok());
+  struct stat info {};
+  ASSERT_EQ(::stat(dir.path().c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 07777, 01777u) << "a shared folder such as /tmp must stay shared";
+}
+
 TEST(Credentials, ACorruptFileIsAnErrorNotAnEmptyLogin) {
   candela::testing::TempDir dir;
   const auto path = std::filesystem::path(dir.path()) / "ctl.json";
