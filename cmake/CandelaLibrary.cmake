@@ -29,5 +29,6 @@ function(candela_unit_tests name)
   add_executable(unit_${name} ${sources})
   target_link_libraries(unit_${name} PRIVATE ${ARG_DEPS} candela_test_support GTest::gtest_main)
   gtest_discover_tests(unit_${name} TEST_PREFIX "${CANDELA_TEST_PREFIX}unit.${name}."
-                       DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 300)
+                       DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 300
+                       FIXTURES_REQUIRED ${CANDELA_TEST_PREFIX}candela_pg)
 endfunction()

@@ -100,9 +100,10 @@ PostgresCluster::PostgresCluster() {
 }
 
 PostgresCluster::~PostgresCluster() {
+  if (attached_) return;  // another process owns the server and its files
   if (started_) run(bin_dir_ + "/pg_ctl", {"-D", data_dir_, "-m", "immediate", "-w", "stop"}, true);
   std::error_code ec;
-  fs::remove_all(dir_, ec);
+  if (!dir_.empty()) fs::remove_all(dir_, ec);
 }
 
 std::string PostgresCluster::url(const std::string& database) const {
@@ -118,7 +119,56 @@ std::string PostgresCluster::create_database(const std::string& name) {
 }
 
 std::string PostgresCluster::create_fresh_database() {
-  return create_database("test_" + std::to_string(++databases_created_));
+  // The process id keeps names apart when several test processes share one cluster.
+  return create_database("test_" + std::to_string(::getpid()) + "_" +
+                         std::to_string(++databases_created_));
+}
+
+void PostgresCluster::hand_over(const std::string& state_dir) {
+  fs::create_directories(state_dir);
+  std::ofstream(fs::path(state_dir) / "port") << port_ << "\n";
+  std::ofstream(fs::path(state_dir) / "dir") << dir_ << "\n";
+  started_ = false;
+  dir_.clear();  // the destructor must not delete the files of the running server
+}
+
+std::unique_ptr<PostgresCluster> PostgresCluster::attach(const std::string& state_dir) {
+  std::ifstream port_file(fs::path(state_dir) / "port");
+  std::ifstream dir_file(fs::path(state_dir) / "dir");
+  int port = 0;
+  std::string dir;
+  if (!(port_file >> port) || !(dir_file >> dir) || port <= 0) return nullptr;
+  if (!wait_for_port(port, std::chrono::milliseconds(200))) return nullptr;
+  auto cluster = std::unique_ptr<PostgresCluster>(new PostgresCluster(Attached{}));
+  cluster->bin_dir_ = find_bin_dir();
+  cluster->dir_ = dir;
+  cluster->data_dir_ = dir + "/data";
+  cluster->command_log_ = dir + "/commands.log";
+  cluster->port_ = port;
+  cluster->switch_user_ = ::geteuid() == 0;
+  cluster->attached_ = true;
+  return cluster;
+}
+
+void PostgresCluster::stop_recorded(const std::string& state_dir) {
+  std::ifstream dir_file(fs::path(state_dir) / "dir");
+  std::string dir;
+  if (dir_file >> dir && fs::exists(dir + "/data")) {
+    PostgresCluster cluster{Attached{}};
+    cluster.bin_dir_ = find_bin_dir();
+    cluster.dir_ = dir;
+    cluster.data_dir_ = dir + "/data";
+    cluster.command_log_ = dir + "/commands.log";
+    cluster.switch_user_ = ::geteuid() == 0;
+    cluster.run(cluster.bin_dir_ + "/pg_ctl",
+                {"-D", cluster.data_dir_, "-m", "immediate", "-w", "stop"}, true);
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+    cluster.dir_.clear();
+  }
+  std::error_code ec;
+  fs::remove(fs::path(state_dir) / "port", ec);
+  fs::remove(fs::path(state_dir) / "dir", ec);
 }
 
 PostgresCluster& PostgresCluster::shared() {
@@ -128,6 +178,10 @@ PostgresCluster& PostgresCluster::shared() {
   std::lock_guard lock(mutex);
   if (cluster) return *cluster;
   if (!failure.empty()) throw std::runtime_error(failure);
+#ifdef CANDELA_TEST_PG_STATE_DIR
+  cluster = attach(CANDELA_TEST_PG_STATE_DIR);
+  if (cluster) return *cluster;
+#endif
   try {
     cluster = std::make_unique<PostgresCluster>();
   } catch (const std::exception& e) {
