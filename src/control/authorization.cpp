@@ -4,10 +4,10 @@
 
 #include <soci/soci.h>
 
-#include "control/store_errors.hpp"
-
 #include <algorithm>
 #include <set>
+
+#include "control/store_errors.hpp"
 
 namespace candela::control {
 namespace {

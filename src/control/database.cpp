@@ -255,9 +255,9 @@ Status Database::lease_and_run(const std::function<Status(soci::session&)>& body
   std::size_t position = 0;
   if (!pool_->pool.try_lease(position, static_cast<int>(options_.lease_timeout.count()))) {
     return Error{"no database session became free within " +
-                 std::to_string(options_.lease_timeout.count()) + " ms (pool of " +
-                 std::to_string(pool_->size) + " on " + display_url_ +
-                 "); the database is overloaded or a caller holds sessions too long",
+                     std::to_string(options_.lease_timeout.count()) + " ms (pool of " +
+                     std::to_string(pool_->size) + " on " + display_url_ +
+                     "); the database is overloaded or a caller holds sessions too long",
                  ErrorKind::kUnavailable};
   }
   struct GiveBack {
