@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cstring>
+#include <initializer_list>
 #include <limits>
 #include <new>
 
@@ -80,10 +81,11 @@ ObjectRef CacheObject::allocate(const ObjectSpec& spec, std::uint64_t inline_cap
   auto* object = new (memory) CacheObject(spec);
   if (in_heap) object->flags_ |= kInObjectHeap;
   char* out = object->data();
-  std::memcpy(out, spec.key.data(), spec.key.size());
-  std::memcpy(out + spec.key.size(), spec.vary.data(), spec.vary.size());
-  std::memcpy(out + spec.key.size() + spec.vary.size(), spec.header_block.data(),
-              spec.header_block.size());
+  // An empty view may have no data pointer, which memcpy must not be given.
+  for (const std::string_view part : {spec.key, spec.vary, spec.header_block}) {
+    if (!part.empty()) std::memcpy(out, part.data(), part.size());
+    out += part.size();
+  }
   return ObjectRef::adopt(object);
 }
 

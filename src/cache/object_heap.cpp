@@ -44,6 +44,8 @@ constexpr std::size_t kRegionOverhead = kRegionHeader + 2 * kHeader;
 static_assert(ObjectHeap::kMaxBytes + ObjectHeap::kMaxBytes / 32 <=
               ObjectHeap::kRegionBytes - kRegionOverhead);
 constexpr std::size_t kSmallLimit = 256;
+// How many blocks of a request's own list are looked at for the best fit (a constant bound).
+constexpr int kExactListScan = 32;
 
 int log2_floor(std::size_t x) noexcept {
   return 63 - __builtin_clzll(x);
@@ -120,20 +122,27 @@ void ObjectHeap::remove_free(Block* block) noexcept {
   }
 }
 
-// A free block of at least `size` payload bytes. First a few blocks of the size's own list, which
-// may hold blocks a little smaller than `size`: cached objects often have nearly the same size,
-// and the hole an evicted one leaves is then the natural place for the next. Then the size
-// rounded up to the next list boundary, where any block of the list found fits (good fit in
-// constant time).
+// A free block of at least `size` payload bytes. First the best fit among the first blocks of
+// the size's own list (which also holds blocks a little smaller than `size`): cached objects
+// often have nearly the same size, and the hole an evicted one leaves is then the natural place
+// for the next. Then the size rounded up to the next list boundary, where any block of the list
+// found fits (TLSF's good fit in constant time).
 ObjectHeap::Block* ObjectHeap::find_free(std::size_t size) noexcept {
   int fl = 0;
   int sl = 0;
   mapping(size, fl, sl);
   if (fl < kFirstLevels) {
+    Block* best = nullptr;
     int looked = 0;
-    for (Block* b = free_lists_[fl][sl]; b != nullptr && looked < 8; b = b->next_free, ++looked) {
-      if (payload_size(b->size) >= size) return b;
+    for (Block* b = free_lists_[fl][sl]; b != nullptr && looked < kExactListScan;
+         b = b->next_free, ++looked) {
+      const std::size_t available = payload_size(b->size);
+      if (available >= size && (best == nullptr || available < payload_size(best->size))) {
+        best = b;
+        if (available == size) break;
+      }
     }
+    if (best != nullptr) return best;
   }
   if (size >= kSmallLimit) size += (std::size_t{1} << (log2_floor(size) - 5)) - 1;
   mapping(size, fl, sl);

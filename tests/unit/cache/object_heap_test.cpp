@@ -33,7 +33,8 @@ TEST(ObjectHeap, AllocationsAreAlignedDisjointAndKeepTheirContentsUnderChurn) {
   std::vector<Allocation> live;
   for (int op = 0; op < 60'000; ++op) {
     if (live.empty() || rng() % 3 != 0) {
-      const std::size_t n = 1 + rng() % (rng() % 8 == 0 ? 70'000 : 2'000);
+      const bool large = rng() % 8 == 0;
+      const std::size_t n = 1 + rng() % (large ? 70'000 : 2'000);
       auto* p = static_cast<unsigned char*>(heap.allocate(n));
       ASSERT_EQ(reinterpret_cast<std::uintptr_t>(p) % ObjectHeap::kAlignment, 0u);
       const auto fill = static_cast<unsigned char>(rng());
@@ -90,7 +91,8 @@ TEST(ObjectHeap, FragmentationStaysLowUnderCacheLikeChurn) {
   std::size_t live = 0;
   constexpr std::size_t kBudget = 32u << 20;
   for (int op = 0; op < 300'000; ++op) {
-    const std::size_t n = 300 + rng() % (rng() % 10 == 0 ? 60'000 : 4'000);
+    const bool large = rng() % 10 == 0;  // rng() calls in separate statements: a fixed order
+    const std::size_t n = 300 + rng() % (large ? 60'000 : 4'000);
     auto* p = static_cast<unsigned char*>(heap.allocate(n));
     (rng() % 50 == 0 ? hot : fifo).push_back({p, n, 0});
     live += n;
