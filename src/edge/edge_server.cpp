@@ -203,6 +203,9 @@ int EdgeServer::run() {
     if (s.drained.fetch_add(1) + 1 == s.workers.size())
       asio::post(s.control, [&s] { s.control.stop(); });
   };
+  // Registered before the listeners open: a client (or test) that sees the port may send SIGTERM at
+  // once, and asio queues a signal that arrives before async_wait instead of letting it kill us.
+  asio::signal_set signals(s.control, SIGTERM, SIGINT, SIGHUP);
   try {
     s.open_listeners();
   } catch (const std::exception& e) {
@@ -217,7 +220,6 @@ int EdgeServer::run() {
   });
   if (s.control_plane) s.control_plane->start();
 
-  asio::signal_set signals(s.control, SIGTERM, SIGINT, SIGHUP);
   asio::steady_timer grace(s.control);
   std::function<void()> wait_signal = [&] {
     signals.async_wait([&](boost::system::error_code ec, int sig) {
