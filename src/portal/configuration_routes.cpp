@@ -96,14 +96,7 @@ Response list_versions(ApiContext& context, const Request& request) {
         return versions;
       });
   if (!listed.ok()) return service_error(listed.failure(), request);
-  Response response;
-  std::optional<std::string> last;
-  if (listed->next_before) last = std::to_string(*listed->next_before);
-  set_next_page(request, *page, last, response, body);
-  response.status = 200;
-  response.set_header("Content-Type", "application/json");
-  response.body = body.dump();
-  return response;
+  return page_response(request, *page, listed->next_before, std::move(body));
 }
 
 // A new version. If-Match must carry the latest version's ETag once a version exists (428

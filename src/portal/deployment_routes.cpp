@@ -105,14 +105,7 @@ Response list_deployments(ApiContext& context, const Request& request) {
                            {"production", optional_deployment_json(current->production)}}}};
   for (const auto& deployment : listed->deployments)
     body["items"].push_back(deployment_json(deployment));
-  Response response;
-  std::optional<std::string> last;
-  if (listed->next_before_sequence) last = std::to_string(*listed->next_before_sequence);
-  set_next_page(request, *page, last, response, body);
-  response.status = 200;
-  response.set_header("Content-Type", "application/json");
-  response.body = body.dump();
-  return response;
+  return page_response(request, *page, listed->next_before_sequence, std::move(body));
 }
 
 Response get_deployment(ApiContext& context, const Request& request) {

@@ -32,12 +32,7 @@ Response list_edges(ApiContext& context, const Request& request) {
   nlohmann::json body = {{"items", nlohmann::json::array()}};
   for (const auto& edge : edges->edges)
     body["items"].push_back(edge_json(edge));
-  Response response;
-  set_next_page(request, *page, edges->next_after, response, body);
-  response.status = 200;
-  response.set_header("Content-Type", "application/json");
-  response.body = body.dump();
-  return response;
+  return page_response(request, *page, edges->next_after, std::move(body));
 }
 
 Response create_edge(ApiContext& context, const Request& request) {

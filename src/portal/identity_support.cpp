@@ -166,14 +166,7 @@ ApiResult<IdPage> parse_id_page(const Request& request) {
 
 Response page_response(const Request& request, const IdPage& page,
                        std::optional<long long> next_after, nlohmann::json body) {
-  std::optional<std::string> last_key;
-  if (next_after) last_key = std::to_string(*next_after);
-  Response links;
-  set_next_page(request, page.page, last_key, links, body);
-  Response response = json_response(200, body);
-  for (auto& header : links.headers)
-    response.headers.push_back(header);
-  return response;
+  return page_response(request, page.page, next_after, std::move(body));
 }
 
 ApiResult<nlohmann::json> object_body(const Request& request) {

@@ -116,14 +116,7 @@ Response list_invalidations(ApiContext& context, const Request& request) {
   nlohmann::json body = {{"items", nlohmann::json::array()}};
   for (const auto& invalidation : listed->invalidations)
     body["items"].push_back(invalidation_json(invalidation));
-  Response response;
-  std::optional<std::string> last;
-  if (listed->next_before) last = std::to_string(*listed->next_before);
-  set_next_page(request, *page, last, response, body);
-  response.status = 200;
-  response.set_header("Content-Type", "application/json");
-  response.body = body.dump();
-  return response;
+  return page_response(request, *page, listed->next_before, std::move(body));
 }
 
 Response get_invalidation(ApiContext& context, const Request& request) {
@@ -159,14 +152,7 @@ Response list_notifications(ApiContext& context, const Request& request) {
   nlohmann::json body = {{"items", nlohmann::json::array()}};
   for (const auto& notification : listed->notifications)
     body["items"].push_back(notification_json(notification));
-  Response response;
-  std::optional<std::string> last;
-  if (listed->next_before) last = std::to_string(*listed->next_before);
-  set_next_page(request, *page, last, response, body);
-  response.status = 200;
-  response.set_header("Content-Type", "application/json");
-  response.body = body.dump();
-  return response;
+  return page_response(request, *page, listed->next_before, std::move(body));
 }
 
 void report_overdue(ApiContext& context) {

@@ -97,4 +97,22 @@ void set_next_page(const Request& request, const PageRequest& page,
   response.add_header("Link", "<" + target + ">; rel=\"next\"");
 }
 
+Response page_response(const Request& request, const PageRequest& page,
+                       const std::optional<std::string>& last_key, nlohmann::json body) {
+  Response response;
+  set_next_page(request, page, last_key, response, body);
+  response.status = 200;
+  response.set_header("Content-Type", "application/json");
+  // Stored text is not guaranteed to be valid UTF-8; replace bad bytes instead of failing.
+  response.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return response;
+}
+
+Response page_response(const Request& request, const PageRequest& page,
+                       std::optional<long long> last_key, nlohmann::json body) {
+  std::optional<std::string> key;
+  if (last_key) key = std::to_string(*last_key);
+  return page_response(request, page, key, std::move(body));
+}
+
 }  // namespace candela::portal

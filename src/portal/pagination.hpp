@@ -35,4 +35,11 @@ void set_next_page(const Request& request, const PageRequest& page,
                    const std::optional<std::string>& last_key, Response& response,
                    nlohmann::json& body);
 
+// The whole 200 application/json answer of a list endpoint: set_next_page applied to `body`.
+// `last_key` as above; the numeric form is for lists keyed by an id or a sequence.
+Response page_response(const Request& request, const PageRequest& page,
+                       const std::optional<std::string>& last_key, nlohmann::json body);
+Response page_response(const Request& request, const PageRequest& page,
+                       std::optional<long long> last_key, nlohmann::json body);
+
 }  // namespace candela::portal

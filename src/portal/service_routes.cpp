@@ -62,12 +62,7 @@ Response list_services(ApiContext& context, const Request& request) {
   nlohmann::json body = {{"items", nlohmann::json::array()}};
   for (const auto& service : listed->services)
     body["items"].push_back(service_json(service));
-  Response response;
-  set_next_page(request, *page, listed->next_after, response, body);
-  response.status = 200;
-  response.set_header("Content-Type", "application/json");
-  response.body = body.dump();
-  return response;
+  return page_response(request, *page, listed->next_after, std::move(body));
 }
 
 Response create_service(ApiContext& context, const Request& request) {
