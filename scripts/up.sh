@@ -89,7 +89,8 @@ for i in 0 1; do
   "admin_listen": "127.0.0.1:${admin_ports[$i]}",
   "cache": {"ram_bytes": 268435456, "stale_while_revalidate_seconds": 30,
             "stale_if_error_seconds": 300},
-  "access_log": {"path": "$var/log/demo-edge-$n/access.log"},
+  "access_log": {"path": "$var/log/demo-edge-$n/access.log", "compress": true,
+                 "rotate_every_seconds": 60},
   "properties": []
 }
 JSON

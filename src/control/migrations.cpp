@@ -8,7 +8,9 @@
 
 #include "control/feed_migration.hpp"
 #include "control/identity_migration.hpp"
+#include "control/log_migration.hpp"
 #include "control/services_migration.hpp"
+#include "control/usage_migration.hpp"
 
 namespace candela::control {
 namespace {
@@ -244,8 +246,9 @@ const char* kCreateMigrationsTable =
 }  // namespace
 
 const std::vector<Migration>& builtin_migrations() {
-  static const std::vector<Migration> migrations = {initial_schema(), services_migration(),
-                                                    identity_migration(), edge_feed_migration()};
+  static const std::vector<Migration> migrations = {initial_schema(),     services_migration(),
+                                                    identity_migration(), edge_feed_migration(),
+                                                    usage_migration(),    log_migration()};
   return migrations;
 }
 

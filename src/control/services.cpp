@@ -21,7 +21,7 @@ namespace {
 
 constexpr const char* kServiceColumns =
     "SELECT s.id, s.scid, s.state, s.access_group_id, g.name, c.customer_number, c.name,"
-    " s.created_at, s.updated_at FROM services s"
+    " s.created_at, s.updated_at, s.log_retention_days FROM services s"
     " JOIN access_groups g ON g.id = s.access_group_id"
     " JOIN customers c ON c.id = s.customer_id";
 
@@ -42,6 +42,7 @@ struct ServiceRow {
     st.exchange(soci::into(service.customer_name));
     st.exchange(soci::into(created_at));
     st.exchange(soci::into(updated_at));
+    st.exchange(soci::into(service.log_retention_days));
   }
   Result<Service> value() const {
     Service out = service;

@@ -36,6 +36,7 @@ struct Service {
   std::string customer_name;
   SysTime created_at;
   SysTime updated_at;
+  int log_retention_days = 30;  // days its log files are kept (control/log_chunks)
 };
 
 struct NewService {

@@ -222,6 +222,34 @@ bool path_exists(const fs::path& p) {
 
 }  // namespace
 
+std::vector<RotatedLogFile> list_rotated_logs(const fs::path& live_path, const fs::path& folder) {
+  const fs::path dir =
+      !folder.empty() ? folder : (live_path.has_parent_path() ? live_path.parent_path() : ".");
+  const std::string live = live_path.filename().string();
+  std::vector<RotatedLogFile> found;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    std::string stamp = rotated_sort_key(name, live);
+    if (stamp.empty()) continue;
+    auto it = std::find_if(found.begin(), found.end(),
+                           [&](const RotatedLogFile& f) { return f.stamp == stamp; });
+    if (it == found.end()) {
+      found.push_back({std::move(stamp), {}});
+      it = std::prev(found.end());
+    }
+    // The `.gz` is renamed into place only when complete: read it rather than the original.
+    if (name.ends_with(".gz")) {
+      it->files.insert(it->files.begin(), entry.path());
+    } else {
+      it->files.push_back(entry.path());
+    }
+  }
+  std::sort(found.begin(), found.end(),
+            [](const RotatedLogFile& a, const RotatedLogFile& b) { return a.stamp < b.stamp; });
+  return found;
+}
+
 struct AccessLog::ThreadBuffer {
   std::mutex mu;
   std::string data;
@@ -417,6 +445,23 @@ AccessLogStats AccessLog::stats() const {
   return s;
 }
 
+std::vector<RotatedLogFile> AccessLog::settled_rotated_files() const {
+  std::lock_guard lock(housekeeping_mu_);
+  std::vector<RotatedLogFile> files = list_rotated_logs(options_.path);
+  const std::string live = options_.path.filename().string();
+  auto busy = [&](const RotatedLogFile& f) {
+    if (!housekeeping_current_.empty() &&
+        rotated_sort_key(housekeeping_current_.filename().string(), live) == f.stamp) {
+      return true;
+    }
+    return std::any_of(rotated_.begin(), rotated_.end(), [&](const fs::path& p) {
+      return rotated_sort_key(p.filename().string(), live) == f.stamp;
+    });
+  };
+  std::erase_if(files, busy);
+  return files;
+}
+
 // ---- writer thread ----
 
 void AccessLog::writer_loop() {
@@ -586,14 +631,21 @@ bool AccessLog::rotate() {
   fd_ = -1;
   const fs::path target = rotated_name();
   std::error_code ec;
-  fs::rename(options_.path, target, ec);
-  const bool ok = !ec;
+  bool ok = false;
+  {
+    // Renamed and queued under one lock: settled_rotated_files() never sees a fresh rotated
+    // file that is not yet queued for compression.
+    std::lock_guard lock(housekeeping_mu_);
+    fs::rename(options_.path, target, ec);
+    ok = !ec;
+    if (ok) {
+      rotated_.push_back(target);
+      ++housekeeping_busy_;
+      housekeeping_cv_.notify_all();
+    }
+  }
   if (ok) {
     ++rotations_;
-    std::lock_guard lock(housekeeping_mu_);
-    rotated_.push_back(target);
-    ++housekeeping_busy_;
-    housekeeping_cv_.notify_all();
   } else {
     report_error("rotate to " + target.string(), ec.value());
   }
@@ -611,10 +663,12 @@ void AccessLog::housekeeping_loop() {
     if (rotated_.empty()) break;  // stopping, and every job is done
     const fs::path file = std::move(rotated_.front());
     rotated_.pop_front();
+    housekeeping_current_ = file;
     lock.unlock();
     if (options_.gzip) compress(file);
     if (options_.max_files > 0) prune();
     lock.lock();
+    housekeeping_current_.clear();
     --housekeeping_busy_;
     housekeeping_cv_.notify_all();
   }
@@ -650,6 +704,15 @@ void AccessLog::compress(const fs::path& file) {
   if (out != nullptr && ::gzclose(out) != Z_OK && ok) {
     err = EIO;
     ok = false;
+  }
+  if (ok) {
+    // On disk before the rename, so a crash never leaves a `.gz` with a lost tail.
+    const int synced = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC);
+    if (synced < 0 || ::fsync(synced) != 0) {
+      err = errno;
+      ok = false;
+    }
+    if (synced >= 0) ::close(synced);
   }
   std::error_code ec;
   if (ok) fs::rename(tmp, target, ec);

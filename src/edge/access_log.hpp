@@ -55,6 +55,19 @@ struct AccessLogOptions {
   std::size_t max_pending_bytes = 16 * 1024 * 1024;  // queued batches beyond this: drop lines
 };
 
+// One rotated file, possibly present twice (a crash between writing `<name>.gz` and removing
+// `<name>`): `stamp` is the rotation stamp after "<live name>.", e.g. 20261124T200000.004Z or
+// 20261124T200000.004Z-0001; `files` holds the existing names, the complete `.gz` first.
+struct RotatedLogFile {
+  std::string stamp;
+  std::vector<std::filesystem::path> files;
+};
+
+// The rotated files of the live log `live_path` found in `folder` (its own folder by default),
+// oldest first. Only names the AccessLog gives rotated files are listed; `.tmp` files are not.
+std::vector<RotatedLogFile> list_rotated_logs(const std::filesystem::path& live_path,
+                                              const std::filesystem::path& folder = {});
+
 struct AccessLogStats {
   std::uint64_t lines_accepted = 0;  // lines formatted and buffered by write()
   std::uint64_t lines_dropped = 0;   // lines refused because the writer fell behind
@@ -91,6 +104,11 @@ class AccessLog {
   void reopen();
 
   AccessLogStats stats() const;
+
+  // Rotated files that are complete and that the housekeeping thread will not touch any more
+  // (their compression is neither queued nor running), oldest first. With max_files = 0 nothing
+  // deletes them: the log shipper takes them from here.
+  std::vector<RotatedLogFile> settled_rotated_files() const;
 
   // Appends `record` as one JSON object and '\n' to `out`. Strings are escaped per RFC 8259;
   // bytes that are not valid UTF-8 are written as \u00XX (the byte's value).
@@ -158,10 +176,11 @@ class AccessLog {
   std::string last_stamp_;  // rotated names within one millisecond get -0001, -0002, ...
   unsigned last_suffix_ = 0;
 
-  std::mutex housekeeping_mu_;
+  mutable std::mutex housekeeping_mu_;
   std::condition_variable housekeeping_cv_;
-  std::deque<std::filesystem::path> rotated_;  // files waiting for compression and pruning
-  std::size_t housekeeping_busy_ = 0;          // jobs queued or running
+  std::deque<std::filesystem::path> rotated_;   // files waiting for compression and pruning
+  std::filesystem::path housekeeping_current_;  // the file being compressed, if any
+  std::size_t housekeeping_busy_ = 0;           // jobs queued or running
   bool housekeeping_stopping_ = false;
 
   std::thread writer_;

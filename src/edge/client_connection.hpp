@@ -41,6 +41,8 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
   std::string_view request_body() const { return request_body_; }
   const std::string& client_ip() const { return client_ip_; }
   std::uint16_t client_port() const { return client_port_; }
+  // Whether the client reached us over TLS (https); plain HTTP is all the edge speaks today.
+  bool secure() const { return secure_; }
   ExchangeLog& log() { return log_; }
   std::shared_ptr<const Property>& property() { return property_; }
   std::string& cache_key() { return cache_key_; }
@@ -82,6 +84,7 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
   boost::asio::ip::tcp::socket socket_;
   std::string client_ip_;
   std::uint16_t client_port_ = 0;
+  bool secure_ = false;
 
   std::vector<char> in_;  // read buffer: the current request (and any pipelined bytes after it)
   std::size_t in_used_ = 0;

@@ -23,21 +23,6 @@ std::string clipped(std::string text) {
   return text;
 }
 
-// The problem+json detail of a reply, or its status.
-std::string reply_problem(const PortalReply& reply) {
-  auto body = nlohmann::json::parse(reply.body, nullptr, false);
-  std::string text = "HTTP " + std::to_string(reply.status);
-  if (body.is_object() && body.contains("detail") && body["detail"].is_string()) {
-    text += ": " + body["detail"].get<std::string>();
-  }
-  if (body.is_object() && body.contains("errors") && body["errors"].is_array()) {
-    for (const auto& e : body["errors"]) {
-      text += "; " + e.value("pointer", std::string()) + " " + e.value("message", std::string());
-    }
-  }
-  return text;
-}
-
 }  // namespace
 
 ControlPlaneClient::ControlPlaneClient(ControlPlaneOptions options, PropertyCatalog& catalog,
@@ -50,27 +35,14 @@ ControlPlaneClient::~ControlPlaneClient() {
   stop();
 }
 
-Result<std::string> ControlPlaneClient::read_token() const {
-  std::ifstream in(options_.node_token_file);
-  if (!in) return Error{"cannot read the node token file " + options_.node_token_file};
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string token = text.str();
-  const auto first = token.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) {
-    return Error{"the node token file " + options_.node_token_file + " is empty"};
-  }
-  const auto last = token.find_last_not_of(" \t\r\n");
-  return token.substr(first, last - first + 1);
-}
-
 Result<std::size_t> ControlPlaneClient::restore() {
   auto address = parse_portal_address(options_.portal_url);
   if (!address.ok()) return Error{address.failure()};
   if (options_.network != "production" && options_.network != "staging") {
     return Error{"--network must be production or staging, not " + options_.network};
   }
-  if (auto token = read_token(); !token.ok()) return Error{token.failure()};
+  if (auto token = read_node_token(options_.node_token_file); !token.ok())
+    return Error{token.failure()};
   std::error_code ec;
   std::filesystem::create_directories(options_.state_dir, ec);
   if (ec)
@@ -129,7 +101,7 @@ void ControlPlaneClient::run() {
                options_.edge_id, connection_->address().url, options_.network,
                state_sequence_.load());
   while (!stopping_) {
-    auto token = read_token();
+    auto token = read_node_token(options_.node_token_file);
     if (!token.ok()) {
       report(token.error());
       pause();
@@ -156,7 +128,7 @@ bool ControlPlaneClient::register_once(const std::string& token) {
     return false;
   }
   if (reply->status != 200) {
-    report("registration refused: " + reply_problem(*reply));
+    report("registration refused: " + describe_reply(*reply));
     return false;
   }
   registered_ = true;
@@ -183,7 +155,7 @@ bool ControlPlaneClient::poll_once(const std::string& token) {
     return false;
   }
   if (reply->status != 200) {
-    report("feed refused: " + reply_problem(*reply));
+    report("feed refused: " + describe_reply(*reply));
     registered_ = false;
     return false;
   }
@@ -292,7 +264,7 @@ void ControlPlaneClient::acknowledge(long long sequence, const EventOutcome& out
                                {"status", outcome.applied ? "applied" : "failed"},
                                {"detail", clipped(outcome.detail)}};
   while (!stopping_) {
-    auto token = read_token();
+    auto token = read_node_token(options_.node_token_file);
     if (!token.ok()) {
       report(token.error());
       pause();
@@ -307,12 +279,12 @@ void ControlPlaneClient::acknowledge(long long sequence, const EventOutcome& out
     if (reply.ok() && reply->status >= 400 && reply->status < 500 && reply->status != 401) {
       // The portal will never take this one (e.g. the event is gone); do not block the feed.
       spdlog::error("control plane: acknowledgement of {} refused: {}", sequence,
-                    reply_problem(*reply));
+                    describe_reply(*reply));
       return;
     }
     if (!stopping_) {
       report("acknowledgement of " + std::to_string(sequence) +
-             " not delivered: " + (reply.ok() ? reply_problem(*reply) : reply.error()));
+             " not delivered: " + (reply.ok() ? describe_reply(*reply) : reply.error()));
     }
     pause();
   }

@@ -18,6 +18,7 @@
 #include "edge/control_plane_options.hpp"
 #include "edge/last_good_state.hpp"
 #include "edge/portal_connection.hpp"
+#include "edge/portal_replies.hpp"
 #include "edge/property_catalog.hpp"
 
 namespace candela::edge {
@@ -66,7 +67,6 @@ class ControlPlaneClient {
   EventOutcome apply_deployment(const nlohmann::json& payload);
   EventOutcome apply_invalidation(const nlohmann::json& payload);
   void persist();
-  Result<std::string> read_token() const;
   void pause();  // sleeps the current backoff (interrupted by stop) and doubles it
   // Logs a problem once until it changes or clears, so a down portal does not flood the log.
   void report(const std::string& problem);

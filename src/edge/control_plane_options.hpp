@@ -17,6 +17,10 @@ struct ControlPlaneOptions {
   std::chrono::seconds poll_wait{25};
   std::chrono::milliseconds request_timeout{10000};
   std::chrono::milliseconds max_backoff{2000};
+  // How often usage counts are spooled and posted to the portal (--usage-interval-ms).
+  std::chrono::milliseconds usage_interval{10000};
+  // How often the log shipper looks for rotated access-log files (--log-ship-interval-ms).
+  std::chrono::milliseconds log_ship_interval{2000};
 };
 
 }  // namespace candela::edge

@@ -31,7 +31,19 @@ void register_edge_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--network", control->network,
                   "Deployments to apply: production (default) or staging")
       ->check(CLI::IsMember({"production", "staging"}));
+  auto* log_ship = cmd->add_option_function<int>(
+      "--log-ship-interval-ms",
+      [control](int ms) { control->log_ship_interval = std::chrono::milliseconds(ms); },
+      "How often rotated access logs are shipped to the portal (default 2000)");
+  log_ship->check(CLI::Range(10, 3'600'000));
+  auto* usage_interval = cmd->add_option_function<int>(
+      "--usage-interval-ms",
+      [control](int ms) { control->usage_interval = std::chrono::milliseconds(ms); },
+      "How often usage counts are posted to the portal (default 10000)");
+  usage_interval->check(CLI::Range(100, 3'600'000));
   portal->needs(edge_id, token, state);
+  usage_interval->needs(portal);
+  log_ship->needs(portal);
   edge_id->needs(portal);
   token->needs(portal);
   state->needs(portal);

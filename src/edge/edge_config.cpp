@@ -248,6 +248,11 @@ Result<EdgeConfig> parse_edge_config(std::string_view json_text) {
     c.read_range<std::uint64_t>(*it, "/access_log", "rotate_bytes", a.rotate_bytes, 4096,
                                 1ull << 40);
     c.read(*it, "/access_log", "rotate_hourly", a.rotate_hourly);
+    c.read_range<std::uint32_t>(*it, "/access_log", "rotate_every_seconds", a.rotate_every_seconds,
+                                1, 86400);
+    if (it->contains("rotate_every_seconds") && !a.rotate_hourly) {
+      c.fail("/access_log/rotate_every_seconds", "cannot be combined with rotate_hourly: false");
+    }
     c.read(*it, "/access_log", "compress", a.compress);
     c.read_range<std::size_t>(*it, "/access_log", "keep_files", a.keep_files, 1, 100000);
   } else if (it != j.end()) {

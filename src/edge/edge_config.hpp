@@ -58,6 +58,9 @@ struct AccessLogSettings {
   std::string path;  // empty = no access log
   std::uint64_t rotate_bytes = 256ull << 20;
   bool rotate_hourly = true;
+  // The period of time rotation when rotate_hourly is on: 3600 (on the hour) unless the file
+  // sets rotate_every_seconds (small values are for tests of log shipping).
+  std::uint32_t rotate_every_seconds = 3600;
   bool compress = true;
   std::size_t keep_files = 48;
 };

@@ -3,6 +3,7 @@
 
 #include "edge/access_log.hpp"
 #include "edge/client_connection.hpp"
+#include "edge/usage_meter.hpp"
 
 namespace candela::edge {
 
@@ -43,6 +44,14 @@ void EdgeRuntime::set_access_log(std::unique_ptr<AccessLog> log) {
   }
 }
 
+void EdgeRuntime::set_usage_meter(std::unique_ptr<UsageMeter> meter) {
+  usage_meter_ = std::move(meter);
+}
+
+void EdgeRuntime::record_fill_bytes(std::string_view property_id, std::uint64_t bytes) {
+  if (usage_meter_) usage_meter_->record_fill(property_id, clock_.now(), bytes);
+}
+
 void EdgeRuntime::record_exchange(ClientConnection& c) {
   ExchangeLog& log = c.log();
   const auto now = std::chrono::steady_clock::now();
@@ -51,9 +60,14 @@ void EdgeRuntime::record_exchange(ClientConnection& c) {
   const auto& property = c.property();
   const std::string_view property_id = property ? std::string_view(property->id) : "-";
   PropertyMetrics& pm = metrics_.property(property_id);
-  pm.requests[static_cast<std::size_t>(outcome_from(log.cache_status))]->inc();
+  const CacheOutcome outcome = outcome_from(log.cache_status);
+  pm.requests[static_cast<std::size_t>(outcome)]->inc();
   pm.bytes->inc(log.total_bytes);
   if (log.status >= 100 && log.status < 600) pm.status_classes[log.status / 100 - 1]->inc();
+  if (usage_meter_) {
+    usage_meter_->record({property_id, clock_.now(), log.status, outcome, log.total_bytes,
+                          log.body_bytes, c.secure()});
+  }
 
   if (!access_log_) return;
   const auto& req = c.request();

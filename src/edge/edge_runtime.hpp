@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "cache/ram_store.hpp"
 #include "common/clock.hpp"
@@ -17,6 +18,7 @@ namespace candela::edge {
 
 class AccessLog;
 class ClientConnection;
+class UsageMeter;
 class Worker;
 
 class EdgeRuntime {
@@ -34,6 +36,13 @@ class EdgeRuntime {
 
   void set_access_log(std::unique_ptr<AccessLog> log);
   AccessLog* access_log() { return access_log_.get(); }
+
+  // Counts usage per property and minute for the portal; only when the edge follows one.
+  void set_usage_meter(std::unique_ptr<UsageMeter> meter);
+  UsageMeter* usage_meter() { return usage_meter_.get(); }
+  // Bytes received from an origin or parent on behalf of `property_id` (fills, revalidations,
+  // passes), counted when the fetch ends.
+  void record_fill_bytes(std::string_view property_id, std::uint64_t bytes);
 
   // Called when a response has been written in full (or the connection gave up on it).
   void record_exchange(ClientConnection& connection);
@@ -58,6 +67,7 @@ class EdgeRuntime {
   FillRegistry fills_;
   EdgeMetrics metrics_;
   std::unique_ptr<AccessLog> access_log_;
+  std::unique_ptr<UsageMeter> usage_meter_;
   std::atomic<std::size_t> open_connections_{0};
 };
 

@@ -16,7 +16,9 @@
 #include "edge/client_connection.hpp"
 #include "edge/control_plane_client.hpp"
 #include "edge/edge_runtime.hpp"
+#include "edge/log_shipper.hpp"
 #include "edge/property_catalog.hpp"
+#include "edge/usage_reporter.hpp"
 #include "edge/worker.hpp"
 
 namespace candela::edge {
@@ -38,7 +40,9 @@ tcp::endpoint parse_endpoint(const std::string& text) {
   return tcp::endpoint(asio::ip::make_address(host), port);
 }
 
-std::unique_ptr<AccessLog> make_access_log(const AccessLogSettings& s) {
+// With shipping on, rotated files are the shipper's: nothing prunes them before they are
+// shipped, and the shipper keeps keep_files of them in shipped/ afterwards.
+std::unique_ptr<AccessLog> make_access_log(const AccessLogSettings& s, bool shipping) {
   if (s.path.empty()) return nullptr;
   // The log's folder is the edge's to manage, like the file itself.
   std::error_code ec;
@@ -46,10 +50,22 @@ std::unique_ptr<AccessLog> make_access_log(const AccessLogSettings& s) {
   AccessLogOptions o;
   o.path = s.path;
   o.max_bytes = s.rotate_bytes;
-  o.rotate_every = s.rotate_hourly ? std::chrono::seconds(3600) : std::chrono::seconds(0);
-  o.max_files = s.keep_files;
+  o.rotate_every = std::chrono::seconds(s.rotate_hourly ? s.rotate_every_seconds : 0);
+  o.max_files = shipping ? 0 : s.keep_files;
   o.gzip = s.compress;
   return std::make_unique<AccessLog>(o);
+}
+
+UsageReporterOptions usage_options(const ControlPlaneOptions& c) {
+  UsageReporterOptions o;
+  o.portal_url = c.portal_url;
+  o.edge_id = c.edge_id;
+  o.node_token_file = c.node_token_file;
+  o.state_dir = c.state_dir;
+  o.interval = c.usage_interval;
+  o.request_timeout = c.request_timeout;
+  o.max_backoff = c.max_backoff;
+  return o;
 }
 
 }  // namespace
@@ -63,6 +79,8 @@ struct EdgeServer::Impl {
   // loops from here.
   std::unique_ptr<PropertyCatalog> catalog;
   std::unique_ptr<ControlPlaneClient> control_plane;
+  std::unique_ptr<UsageReporter> usage;     // with a portal: per-minute usage, spooled and posted
+  std::unique_ptr<LogShipper> log_shipper;  // declared after runtime: stops before its log goes
   std::vector<std::unique_ptr<Worker>> workers;
   std::vector<std::vector<std::unique_ptr<tcp::acceptor>>> acceptors;  // per worker
   std::unique_ptr<tcp::acceptor> admin;
@@ -179,7 +197,8 @@ int EdgeServer::run() {
   unsigned threads = s.config.threads;
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   s.runtime = std::make_unique<EdgeRuntime>(s.config);
-  s.runtime->set_access_log(make_access_log(s.config.access_log));
+  const bool ship_logs = s.control_options && !s.config.access_log.path.empty();
+  s.runtime->set_access_log(make_access_log(s.config.access_log, ship_logs));
   s.catalog = std::make_unique<PropertyCatalog>(s.config.properties);
   if (s.control_options) {
     s.control_plane = std::make_unique<ControlPlaneClient>(*s.control_options, *s.catalog,
@@ -190,6 +209,31 @@ int EdgeServer::run() {
       spdlog::error("cannot join the control plane: {}", restored.error());
       return 1;
     }
+    s.runtime->set_usage_meter(std::make_unique<UsageMeter>());
+    s.usage = std::make_unique<UsageReporter>(usage_options(*s.control_options),
+                                              *s.runtime->usage_meter(), s.runtime->clock());
+    if (auto usage = s.usage->restore(); !usage.ok()) {
+      spdlog::error("cannot report usage: {}", usage.error());
+      return 1;
+    }
+  }
+  if (ship_logs) {
+    LogShipperOptions o;
+    o.log_path = s.config.access_log.path;
+    o.state_dir = s.control_options->state_dir;
+    o.edge_id = s.control_options->edge_id;
+    o.node_token_file = s.control_options->node_token_file;
+    o.interval = s.control_options->log_ship_interval;
+    o.keep_shipped = s.config.access_log.keep_files;
+    if (!s.config.access_log.rotate_hourly) {
+      spdlog::warn(
+          "log shipping: access_log.rotate_hourly is off, so logs ship only when "
+          "rotated by size");
+    }
+    AccessLog* log = s.runtime->access_log();
+    s.log_shipper =
+        std::make_unique<LogShipper>(o, parse_portal_address(s.control_options->portal_url).value(),
+                                     [log] { return log->settled_rotated_files(); });
   }
   auto table = s.catalog->table();
   for (unsigned i = 0; i < threads; ++i) {
@@ -219,6 +263,8 @@ int EdgeServer::run() {
     }
   });
   if (s.control_plane) s.control_plane->start();
+  if (s.usage) s.usage->start();
+  if (s.log_shipper) s.log_shipper->start();
 
   asio::steady_timer grace(s.control);
   std::function<void()> wait_signal = [&] {
@@ -258,12 +304,16 @@ int EdgeServer::run() {
   s.control.run();
   // No more feed events once the loops are going away.
   if (s.control_plane) s.control_plane->stop();
+  // The live access.log is not rotated at shutdown: the next run appends to it.
+  if (s.log_shipper) s.log_shipper->stop();
   for (auto& w : s.workers)
     w->io().stop();
   for (auto& t : loops)
     t.join();
   // Connections destroyed with the loops must not call back into the stopped control loop.
   s.runtime->on_drained = nullptr;
+  // Every response is counted now: the final usage batch holds them all.
+  if (s.usage) s.usage->stop();
   if (s.runtime->access_log()) s.runtime->access_log()->flush();
   spdlog::info("edge {} stopped", s.config.edge_id);
   return 0;

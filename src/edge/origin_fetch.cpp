@@ -7,6 +7,7 @@
 #include <boost/asio/write.hpp>
 #include <vector>
 
+#include "edge/edge_runtime.hpp"
 #include "edge/worker.hpp"
 #include "http/parser.hpp"
 
@@ -124,6 +125,7 @@ class OriginFetch : public std::enable_shared_from_this<OriginFetch> {
                         : fail_before_head(FetchError::kBadResponse);
     }
     used_ += n;
+    received_ += n;
     http::ParseLimits limits;
     limits.max_header_bytes = kMaxResponseHead;
     limits.max_body_bytes = UINT64_MAX;
@@ -216,6 +218,7 @@ class OriginFetch : public std::enable_shared_from_this<OriginFetch> {
             return self->finish(clean_end);
           }
           self->used_ = n;
+          self->received_ += n;
           self->process_body_bytes();
         });
   }
@@ -224,6 +227,7 @@ class OriginFetch : public std::enable_shared_from_this<OriginFetch> {
     if (done_) return;
     done_ = true;
     timer_.cancel();
+    count_received();
     if (sink_) {
       if (!ok || !sink_->finish()) {
         sink_->fail();
@@ -254,12 +258,18 @@ class OriginFetch : public std::enable_shared_from_this<OriginFetch> {
     if (done_) return;
     done_ = true;
     timer_.cancel();
+    count_received();
     boost::system::error_code ec;
     socket_.close(ec);
     if (handler_) {
       auto h = std::move(handler_);
       h->on_fetch_error(error);
     }
+  }
+
+  // Usage: every byte read from the origin, head included, once the fetch has ended.
+  void count_received() {
+    if (received_ > 0) worker_.runtime().record_fill_bytes(request_.property_id, received_);
   }
 
   void consume(std::size_t n) {
@@ -293,6 +303,7 @@ class OriginFetch : public std::enable_shared_from_this<OriginFetch> {
   http::ChunkedDecoder decoder_;
   http::BodyFraming framing_ = http::BodyFraming::kNone;
   std::uint64_t remaining_ = 0;
+  std::uint64_t received_ = 0;  // bytes read from the origin, for usage
   bool reused_ = false;
   bool got_head_ = false;
   bool keep_alive_ = false;

@@ -23,6 +23,7 @@ struct OriginRequest {
   std::chrono::milliseconds connect_timeout{3000};
   std::chrono::milliseconds response_timeout{15000};
   std::chrono::milliseconds read_timeout{15000};
+  std::string property_id;  // the bytes received are counted for this property's usage
 };
 
 struct OriginResponse {

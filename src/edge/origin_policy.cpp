@@ -27,6 +27,7 @@ OriginRequest origin_request(const Property& p, std::string_view method, std::st
   r.connect_timeout = p.origin.connect_timeout;
   r.response_timeout = p.origin.response_timeout;
   r.read_timeout = p.origin.read_timeout;
+  r.property_id = p.id;
   return r;
 }
 

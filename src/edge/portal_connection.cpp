@@ -193,7 +193,8 @@ void PortalConnection::cancel() {
 
 Result<PortalReply> PortalConnection::request(std::string_view method, std::string_view target,
                                               std::string_view token, std::string_view body,
-                                              std::chrono::milliseconds timeout) {
+                                              std::chrono::milliseconds timeout,
+                                              std::string_view content_type) {
   Impl& s = *impl_;
   {
     // Restart under the lock: a cancel() after this point stops the loop we are about to run.
@@ -207,7 +208,7 @@ Result<PortalReply> PortalConnection::request(std::string_view method, std::stri
   request.set(http::field::accept, "application/json");
   request.set(http::field::authorization, "Bearer " + std::string(token));
   if (!body.empty()) {
-    request.set(http::field::content_type, "application/json");
+    request.set(http::field::content_type, content_type);
     request.body() = std::string(body);
   }
   request.keep_alive(true);

@@ -35,12 +35,13 @@ class PortalConnection {
   PortalConnection(const PortalConnection&) = delete;
   PortalConnection& operator=(const PortalConnection&) = delete;
 
-  // Sends one request (a JSON body when `body` is not empty) with "Authorization: Bearer
-  // <token>" and waits up to `timeout` for each of connect, send and the whole answer. An Error
-  // means no answer arrived (refused, timed out, closed, cancelled); HTTP errors are replies.
+  // Sends one request (a body of `content_type` when `body` is not empty) with "Authorization:
+  // Bearer <token>" and waits up to `timeout` for each of connect, send and the whole answer. An
+  // Error means no answer arrived (refused, timed out, closed, cancelled); HTTP errors are replies.
   Result<PortalReply> request(std::string_view method, std::string_view target,
                               std::string_view token, std::string_view body,
-                              std::chrono::milliseconds timeout);
+                              std::chrono::milliseconds timeout,
+                              std::string_view content_type = "application/json");
 
   // Makes the request in progress (and every later one) fail at once. Thread-safe.
   void cancel();

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -36,6 +37,12 @@ struct PortalSettings {
   std::chrono::seconds feed_max_wait{std::chrono::seconds(25)};
   // The portal's own URL as users reach it (for links in notifications).
   std::string public_url = "http://127.0.0.1:9000";
+  // Usage minute rows older than this many days are deleted (hour and day rollups are kept).
+  int usage_minute_days = 100;
+  // The log store's folder (docs/log-delivery.md); `candela portal --log-store`.
+  std::filesystem::path log_store = "var/logs";
+  // Largest log chunk an edge may upload (compressed); larger uploads get 413.
+  std::size_t max_log_chunk_bytes = 32 * 1024 * 1024;
 };
 
 // A periodic task of the portal (e.g. the overdue-invalidation check). Route modules add theirs

@@ -121,7 +121,14 @@ class Session : public std::enable_shared_from_this<Session> {
     busy_ = true;
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(state_.options.max_header_bytes));
-    parser_->body_limit(state_.options.max_body_bytes);
+    body_limit_ = state_.options.max_body_bytes;
+    // With per-request limits the parser accepts any Content-Length while reading the header
+    // (Beast checks it there); on_header() then applies the request's own limit.
+    if (state_.options.body_limit_for) {
+      parser_->body_limit(boost::none);
+    } else {
+      parser_->body_limit(body_limit_);
+    }
     stream_.expires_after(state_.options.read_timeout);
     http::async_read_header(
         stream_, buffer_, *parser_,
@@ -131,6 +138,17 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_header(beast::error_code ec) {
     if (ec) return on_read(ec);
     const auto& message = parser_->get();
+    if (state_.options.body_limit_for) {
+      const auto method = message.method_string();
+      const auto target = message.target();
+      if (auto larger = state_.options.body_limit_for({method.data(), method.size()},
+                                                      {target.data(), target.size()})) {
+        body_limit_ = *larger;
+      }
+      const auto length = parser_->content_length();
+      if (length && *length > body_limit_) return send_problem(payload_too_large(body_limit_));
+      parser_->body_limit(body_limit_);  // for chunked bodies, checked as they arrive
+    }
     // Clients such as curl wait for this before sending a large body (RFC 9110 §10.1.1).
     if (message.version() >= 11 && !parser_->is_done() &&
         beast::iequals(message[http::field::expect], "100-continue")) {
@@ -155,7 +173,7 @@ class Session : public std::enable_shared_from_this<Session> {
       return send_problem(header_fields_too_large(state_.options.max_header_bytes));
     }
     if (ec == http::error::body_limit) {
-      return send_problem(payload_too_large(state_.options.max_body_bytes));
+      return send_problem(payload_too_large(body_limit_));
     }
     if (ec && ec.category() == http::make_error_code(http::error::end_of_stream).category() &&
         ec != http::error::end_of_stream && ec != http::error::partial_message) {
@@ -276,6 +294,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string peer_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  std::size_t body_limit_ = 0;  // of the request being read
   http::response<http::string_body> response_;
   bool busy_ = false;  // a request is being read, handled or answered (strand-only)
 };

@@ -6,9 +6,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "portal/router.hpp"
 
@@ -20,6 +22,11 @@ struct HttpServerOptions {
   unsigned threads = 2;    // handlers run on these threads and may block (database calls)
   std::size_t max_header_bytes = 16 * 1024;  // request line + fields; more is a 431
   std::size_t max_body_bytes = 1024 * 1024;  // more is a 413
+  // A larger limit for some requests (e.g. log chunk uploads), decided from the method and
+  // target once the header has arrived; every other request keeps max_body_bytes, so a large
+  // buffer is only ever granted where a route expects one.
+  std::function<std::optional<std::size_t>(std::string_view method, std::string_view target)>
+      body_limit_for;
   // Time to receive a whole request once its first byte arrived, and to write a response.
   std::chrono::milliseconds read_timeout{std::chrono::seconds(30)};
   // Time a kept-alive connection may wait for its next request.

@@ -1,6 +1,7 @@
 // PortalApp: store → context → routes → HTTP server, plus one thread for background jobs.
 #include "portal/portal_app.hpp"
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstdio>
 #include <mutex>
@@ -42,6 +43,8 @@ class PortalApp::Impl {
     register_service_routes(router_, *context_);
     register_configuration_routes(router_, *context_);
     register_deployment_routes(router_, *context_);
+    register_usage_routes(router_, *context_);
+    register_log_routes(router_, *context_);
   }
 
   ~Impl() { stop(); }
@@ -52,6 +55,16 @@ class PortalApp::Impl {
     http.port = options_.port;
     http.threads = options_.threads;
     http.static_root = options_.web_root;
+    // Log chunk uploads are the only large bodies; every other request keeps the 1 MiB limit.
+    const std::size_t chunk_limit = options_.settings.max_log_chunk_bytes;
+    http.body_limit_for = [chunk_limit](std::string_view method,
+                                        std::string_view target) -> std::optional<std::size_t> {
+      if (method == "PUT" && target.starts_with("/api/v1/edges/") &&
+          target.find("/log-chunks/") != std::string_view::npos) {
+        return std::max<std::size_t>(chunk_limit, 1024 * 1024);
+      }
+      return std::nullopt;
+    };
     server_ = std::make_unique<HttpServer>(http, router_);
     server_->start();
     jobs_thread_ = std::thread([this] { run_jobs(); });

@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <optional>
@@ -27,6 +28,8 @@ struct PortalArgs {
   std::string master_key_file = "var/portal-master.key";
   std::string bootstrap_admin_email;
   std::string bootstrap_admin_password_file;
+  int usage_minute_days = 100;
+  std::string log_store;  // empty: logs/ next to the SQLite file, else var/logs
 };
 
 // The first line of the file, without its line ending (so `echo secret > file` works).
@@ -40,6 +43,17 @@ std::optional<std::string> read_password_file(const std::string& path, std::stri
   std::getline(in, line);
   if (!line.empty() && line.back() == '\r') line.pop_back();
   return line;
+}
+
+// --log-store, or its default: "logs" beside the SQLite file (sqlite://var/portal.db →
+// var/logs), "var/logs" in the current folder with PostgreSQL.
+std::filesystem::path log_store_folder(const std::string& option, const std::string& database) {
+  if (!option.empty()) return option;
+  constexpr std::string_view kSqlite = "sqlite://";
+  if (!database.starts_with(kSqlite)) return "var/logs";
+  std::string file = database.substr(kSqlite.size());
+  file = file.substr(0, file.find('?'));
+  return std::filesystem::path(file).parent_path() / "logs";
 }
 
 // Blocks SIGINT/SIGTERM in every thread (call before any thread starts), then waits for one.
@@ -65,6 +79,8 @@ int run_portal(const PortalArgs& args) {
   options.settings.session_ttl = std::chrono::minutes(args.session_minutes);
   options.settings.public_url = args.public_url.empty() ? "http://" + args.listen : args.public_url;
   options.settings.master_key_file = args.master_key_file;
+  options.settings.usage_minute_days = args.usage_minute_days;
+  options.settings.log_store = log_store_folder(args.log_store, args.database);
   if (args.bootstrap_admin_email.empty() != args.bootstrap_admin_password_file.empty()) {
     std::fprintf(stderr,
                  "candela portal: --bootstrap-admin-email and --bootstrap-admin-password-file go "
@@ -127,6 +143,13 @@ void register_portal_command(CLI::App& app, int& exit_code) {
                   "Create this provider_admin at start unless a user has the email");
   cmd->add_option("--bootstrap-admin-password-file", args->bootstrap_admin_password_file,
                   "File whose first line is the bootstrap admin's password (12+ characters)");
+  cmd->add_option("--usage-minute-days", args->usage_minute_days,
+                  "Keep usage minute rows this many days (default 100; hour and day rollups are "
+                  "kept)")
+      ->check(CLI::Range(3, 3660));
+  cmd->add_option("--log-store", args->log_store,
+                  "Folder of delivered access logs (default: logs/ beside the SQLite --db file, "
+                  "var/logs with PostgreSQL)");
   cmd->callback([&exit_code, args] { exit_code = run_portal(*args); });
 }
 

@@ -28,4 +28,11 @@ void register_configuration_routes(Router& router, ApiContext& context);
 // Deployments and rollback per SCID, GET /api/v1/deployments/{id} with per-edge status.
 void register_deployment_routes(Router& router, ApiContext& context);
 
+// Usage: POST /api/v1/edges/{edge_id}/usage (node token), GET /api/v1/usage,
+// GET /api/v1/usage/live, and the minute-row retention job.
+void register_usage_routes(Router& router, ApiContext& context);
+// Logs: PUT /api/v1/edges/{edge_id}/log-chunks/{chunk} (node token), the log files of a service
+// (list, download), PUT /api/v1/services/{scid}/log-retention, and the hourly retention job.
+void register_log_routes(Router& router, ApiContext& context);
+
 }  // namespace candela::portal

@@ -27,7 +27,8 @@ nlohmann::json service_json(const control::Service& service) {
           {"customer_number", service.customer_number},
           {"customer_name", service.customer_name},
           {"created_at", utc_timestamp(service.created_at)},
-          {"updated_at", utc_timestamp(service.updated_at)}};
+          {"updated_at", utc_timestamp(service.updated_at)},
+          {"log_retention_days", service.log_retention_days}};
 }
 
 nlohmann::json configuration_version_json(const control::ConfigurationVersion& version,

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "support/candela_processes.hpp"
+#include "support/eventually.hpp"
 #include "support/feed_processes.hpp"
 #include "support/http_client.hpp"
 #include "support/portal_fixture.hpp"
@@ -21,16 +22,6 @@ using namespace std::chrono_literals;
 
 constexpr const char* kWww = "www.shop.example";
 constexpr const char* kImg = "img.shop.example";
-
-// Polls `condition` every 25 ms until it holds or `timeout` passes.
-bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout = 10s) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(25ms);
-  }
-  return true;
-}
 
 class FeedEdgesTest : public ::testing::Test {
  protected:

@@ -101,6 +101,9 @@ class CrossCustomerTest : public PortalTest {
     replace("customer_number", customer_number_);
     replace("role", "account_director");
     replace("edge_id", "edge-lon-1");
+    replace("chunk", "20261125T010000.000Z");
+    replace("property", "www");
+    replace("period", "2026-11-25");
     if (path.find('{') != std::string::npos) ADD_FAILURE() << "unfilled parameter in " << path;
     if (path.ends_with("/diff")) path += "?against=1";
     return path;
@@ -190,6 +193,17 @@ class CrossCustomerTest : public PortalTest {
         {"GET /api/v1/feed", {Expect::kNodeTokenOnly}},
         {"POST /api/v1/edges/{edge_id}/acks",
          {Expect::kNodeTokenOnly, {{"sequence", 1}, {"status", "applied"}}}},
+        {"PUT /api/v1/edges/{edge_id}/log-chunks/{chunk}", {Expect::kNodeTokenOnly}},
+        {"POST /api/v1/edges/{edge_id}/usage",
+         {Expect::kNodeTokenOnly,
+          {{"batch", 1},
+           {"complete_until", "2026-11-25T01:00:00Z"},
+           {"rows", nlohmann::json::array()}}}},
+        {"GET /api/v1/usage", {Expect::kRefused}},
+        {"GET /api/v1/usage/live", {Expect::kRefused}},
+        {"GET /api/v1/services/{scid}/log-files", {Expect::kRefused}},
+        {"GET /api/v1/services/{scid}/log-files/{property}/{period}", {Expect::kRefused}},
+        {"PUT /api/v1/services/{scid}/log-retention", {Expect::kRefused, {{"days", 1}}}},
     };
   }
 
@@ -214,6 +228,8 @@ class CrossCustomerTest : public PortalTest {
       std::string path = fill(route.path_template);
       if (key == "GET /api/v1/audit") path += "?entity_type=service&entity_id=" + scid_;
       if (key == "GET /api/v1/feed") path += "?after=0&wait=0";
+      if (key == "GET /api/v1/usage") path += "?scid=" + scid_ + "&from=2026-11-01&to=2026-11-02";
+      if (key == "GET /api/v1/usage/live") path += "?scid=" + scid_;
       ApiClient caller = make_client();
       const bool has_body =
           route.method == "POST" || route.method == "PUT" || route.method == "PATCH";

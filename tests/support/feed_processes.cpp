@@ -52,10 +52,12 @@ std::string PortalProcess::log() const {
 }
 
 FollowingEdge::FollowingEdge(std::string edge_id, std::string portal_url, const std::string& token,
-                             std::vector<nlohmann::json> properties, std::string network)
+                             std::vector<nlohmann::json> properties, std::string network,
+                             EdgeExtras extras)
     : edge_id_(std::move(edge_id)),
       portal_url_(std::move(portal_url)),
       network_(std::move(network)),
+      extras_(std::move(extras)),
       port_(free_port()),
       admin_port_(free_port()) {
   nlohmann::json config = {{"edge_id", edge_id_},
@@ -63,6 +65,8 @@ FollowingEdge::FollowingEdge(std::string edge_id, std::string portal_url, const 
                            {"listen", {"127.0.0.1:" + std::to_string(port_)}},
                            {"admin_listen", "127.0.0.1:" + std::to_string(admin_port_)},
                            {"properties", properties}};
+  if (extras_.access_log) config["access_log"] = {{"path", access_log_path()}};
+  config.merge_patch(extras_.config);
   std::ofstream(dir_.path() + "/edge.json") << config.dump(2);
   set_token(token);
   start();
@@ -77,12 +81,15 @@ void FollowingEdge::set_token(const std::string& token) {
 }
 
 void FollowingEdge::start() {
-  process_ = std::make_unique<ChildProcess>(
-      std::vector<std::string>{candela_binary(), "edge", "--config", dir_.path() + "/edge.json",
-                               "--portal", portal_url_, "--edge-id", edge_id_, "--node-token-file",
-                               dir_.path() + "/token", "--state-dir", dir_.path() + "/state",
-                               "--network", network_},
-      dir_.path() + "/edge.log");
+  std::vector<std::string> args{candela_binary(),    "edge",
+                                "--config",          dir_.path() + "/edge.json",
+                                "--portal",          portal_url_,
+                                "--edge-id",         edge_id_,
+                                "--node-token-file", dir_.path() + "/token",
+                                "--state-dir",       dir_.path() + "/state",
+                                "--network",         network_};
+  args.insert(args.end(), extras_.args.begin(), extras_.args.end());
+  process_ = std::make_unique<ChildProcess>(std::move(args), dir_.path() + "/edge.log");
   if (!wait_for_port(port_)) throw std::runtime_error("edge did not start:\n" + log());
 }
 

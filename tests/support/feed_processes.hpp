@@ -23,6 +23,8 @@ class PortalProcess {
 
   int port() const { return port_; }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  // Where the portal keeps shipped log files (--log-store).
+  std::string log_store() const { return dir_.path() + "/logs"; }
   // Stops the process (SIGTERM); start() runs it again on the same port and store.
   void stop();
   void start();
@@ -34,18 +36,29 @@ class PortalProcess {
   std::unique_ptr<ChildProcess> process_;
 };
 
+// What a test adds to a following edge: an access log in the edge's folder, keys merged into its
+// configuration file (e.g. access_log settings) and command-line arguments.
+struct EdgeExtras {
+  bool access_log = false;  // write <dir>/log/access.log
+  nlohmann::json config = nlohmann::json::object();
+  std::vector<std::string> args;
+};
+
 class FollowingEdge {
  public:
   // An edge whose configuration file holds `properties`, following `portal_url` as `edge_id`
   // with `token`. Starts it and waits until it accepts connections.
   FollowingEdge(std::string edge_id, std::string portal_url, const std::string& token,
-                std::vector<nlohmann::json> properties = {}, std::string network = "production");
+                std::vector<nlohmann::json> properties = {}, std::string network = "production",
+                EdgeExtras extras = {});
   ~FollowingEdge();
 
   int port() const { return port_; }
   int admin_port() const { return admin_port_; }
   const std::string& edge_id() const { return edge_id_; }
+  const std::string& dir() const { return dir_.path(); }
   std::string state_file() const { return dir_.path() + "/state/last-good.json"; }
+  std::string access_log_path() const { return dir_.path() + "/log/access.log"; }
   std::string log() const;
   bool running();
   // Rewrites the token file (the edge reads it again before each request).
@@ -58,6 +71,7 @@ class FollowingEdge {
   std::string edge_id_;
   std::string portal_url_;
   std::string network_;
+  EdgeExtras extras_;
   int port_;
   int admin_port_;
   std::unique_ptr<ChildProcess> process_;

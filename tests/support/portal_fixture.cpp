@@ -174,6 +174,7 @@ void PortalTest::SetUp() {
   options.clock = &clock_;
   options.settings.password_cost = control::PasswordCost::minimal();
   options.settings.master_key_file = dir_.path() + "/master.key";
+  options.settings.log_store = dir_.path() + "/logs";
   adjust(options);
   try {
     app_ = std::make_unique<portal::PortalApp>(options);

@@ -6,6 +6,7 @@ import { mkdtempSync, mkdirSync, writeFileSync, rmSync, createWriteStream, readF
 import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 
 export const candela = process.env.CANDELA_BINARY;
@@ -285,5 +286,56 @@ export class World {
         return `--- ${c.name} (${c.logPath})\n${text.split('\n').slice(-lines).join('\n')}`;
       })
       .join('\n');
+  }
+}
+
+// What an edge sends the portal with its node token (docs/usage.md, docs/log-delivery.md):
+// usage batches and gzip chunks of access-log lines. Tests use it to seed data without traffic.
+export class EdgeUplink {
+  constructor(base, edgeId, nodeToken) {
+    this.base = base;
+    this.edgeId = edgeId;
+    this.token = nodeToken;
+    this.batch = 0;
+  }
+
+  async send(method, path, body, contentType) {
+    const res = await fetch(this.base + path, {
+      method,
+      headers: { Authorization: `Bearer ${this.token}`, 'Content-Type': contentType, Accept: 'application/json' },
+      body,
+    });
+    const text = await res.text();
+    let data = text;
+    try {
+      data = text ? JSON.parse(text) : null;
+    } catch {
+      // not JSON: kept as text for the error message
+    }
+    if (res.status < 200 || res.status > 299) {
+      throw new Error(
+        `${method} ${path} answered ${res.status}: ${typeof data === 'string' ? data : JSON.stringify(data)}`,
+      );
+    }
+    return { status: res.status, data };
+  }
+
+  // One batch of cumulative per-minute rows; `completeUntil` is an ISO time.
+  async postUsage(rows, completeUntil) {
+    this.batch += 1;
+    const body = JSON.stringify({ batch: this.batch, complete_until: completeUntil, rows });
+    return (await this.send('POST', `/api/v1/edges/${this.edgeId}/usage`, body, 'application/json')).data;
+  }
+
+  // One log chunk of `lines` (objects or strings) for an edge property and hour.
+  async putLogChunk(chunk, property, hour, lines) {
+    const text = lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n';
+    const query = new URLSearchParams({ property, hour, lines: String(lines.length) });
+    return this.send(
+      'PUT',
+      `/api/v1/edges/${this.edgeId}/log-chunks/${chunk}?${query}`,
+      gzipSync(Buffer.from(text)),
+      'application/gzip',
+    );
   }
 }

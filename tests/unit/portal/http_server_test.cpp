@@ -182,6 +182,31 @@ TEST_F(HttpServerTest, OversizedBodyIs413AndTheConnectionCloses) {
   EXPECT_TRUE(connection.wait_closed());
 }
 
+TEST_F(HttpServerTest, ALargerBodyLimitAppliesOnlyToTheRequestsItIsGrantedFor) {
+  HttpServerOptions options;
+  options.max_body_bytes = 1024;
+  options.body_limit_for = [](std::string_view method,
+                              std::string_view target) -> std::optional<std::size_t> {
+    if (method == "POST" && target == "/api/v1/items?large=1") return 8192;
+    return std::nullopt;
+  };
+  start(options);
+  auto granted =
+      http_request(port_, "POST", "/api/v1/items?large=1", "portal", {}, std::string(5000, 'x'));
+  ASSERT_TRUE(granted);
+  EXPECT_EQ(granted->status, 201);
+  EXPECT_EQ(granted->body, "5000");
+  auto beyond =
+      http_request(port_, "POST", "/api/v1/items?large=1", "portal", {}, std::string(9000, 'x'));
+  ASSERT_TRUE(beyond);
+  EXPECT_TRUE(is_problem(*beyond, 413)) << beyond->body;
+  EXPECT_NE(beyond->body.find("8192"), std::string::npos) << beyond->body;
+  auto ordinary =
+      http_request(port_, "POST", "/api/v1/items", "portal", {}, std::string(5000, 'x'));
+  ASSERT_TRUE(ordinary);
+  EXPECT_TRUE(is_problem(*ordinary, 413)) << ordinary->body;
+}
+
 TEST_F(HttpServerTest, ExpectContinueGetsAnInterimResponseBeforeTheBody) {
   start();
   RawConnection connection(port_);

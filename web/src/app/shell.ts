@@ -143,6 +143,7 @@ export function renderChrome(): void {
 
   const links: Array<[string, string]> = [
     ['/', 'Services'],
+    ['/usage', 'Usage'],
     ['/users', 'Users'],
     ['/api-keys', 'API keys'],
     ['/account-team', 'Account team'],

@@ -16,10 +16,11 @@ interface BaseOptions {
 
 export interface InputOptions extends BaseOptions {
   value: string | number | null | undefined;
-  type?: 'text' | 'email' | 'password' | 'number' | 'url' | 'search';
+  type?: 'text' | 'email' | 'password' | 'number' | 'url' | 'search' | 'date' | 'datetime-local';
   placeholder?: string;
-  min?: number;
-  max?: number;
+  min?: number | string;
+  max?: number | string;
+  step?: number | string;
   onInput?: (value: string) => void;
   spellcheck?: boolean;
 }
@@ -61,6 +62,7 @@ export function inputField(options: InputOptions): HTMLElement {
     'aria-required': options.required ? 'true' : undefined,
     min: options.min,
     max: options.max,
+    step: options.step,
     autocomplete: options.autocomplete,
     spellcheck: options.spellcheck === false ? 'false' : undefined,
     'aria-describedby': describedBy(hintId, errorId),

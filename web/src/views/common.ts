@@ -51,6 +51,9 @@ const serviceTabs: Array<[string, string]> = [
   ['/history', 'History'],
   ['/deployments', 'Deployments'],
   ['/invalidations', 'Invalidations'],
+  ['/usage', 'Usage'],
+  ['/live', 'Live'],
+  ['/logs', 'Log files'],
 ];
 
 // The heading of every service page and the tabs between its sub-pages.

@@ -66,6 +66,11 @@ export async function groupView(params: Params): Promise<HTMLElement> {
         'Access group',
         parent ? [' in ', h('a', { href: `/groups/${parent.id}` }, parent.name)] : null,
       ),
+      h(
+        'p',
+        { class: 'actions' },
+        h('a', { class: 'button', href: `/usage?group_id=${group.id}` }, 'Usage of this group'),
+      ),
       servicesTable(
         services.filter((s) => s.access_group_id === id),
         groups,
