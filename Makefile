@@ -1,5 +1,5 @@
 # The two commands: `make up` (build and start the CDN here) and `make test` (build and run every test).
-.PHONY: up test deps web build build-asan build-fuzz bench format clean
+.PHONY: up test deps web build build-asan build-fuzz bench bench-usage format clean
 
 JOBS ?= 2
 RELEASE := build/release
@@ -50,6 +50,10 @@ test: build build-asan build-fuzz
 bench: build
 	scripts/install-deps.sh bench
 	bench/run.sh $(RELEASE)/apps/candela/candela
+
+# The usage store: ingestion rate and 30-day report latency (needs ~40 GB free for 90 days).
+bench-usage: build
+	bench/usage.sh $(RELEASE)/tests/candela_usage_bench
 
 format:
 	find apps src tests bench -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i

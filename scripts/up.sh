@@ -135,6 +135,8 @@ Try:
   $candela ctl services list
   $candela ctl config show $scid
   $candela ctl purge $scid --url http://demo.candela.test/index.html --wait 10
+  Usage report and live view: $portal/services/$scid/usage   (edges post every 10 s)
+  Log files:                  $portal/services/$scid/logs    (demo edges ship every minute)
 
 Press Ctrl-C to stop.
 TEXT
