@@ -27,6 +27,7 @@ if [ "$free_kb" -lt "$need_kb" ]; then
 fi
 
 work=$(mktemp -d "$work_root/candela-usage-bench.XXXXXX")
+chmod 755 "$work"  # our own new folder; the postgres user must reach the cluster inside it
 trap 'rm -rf "$work"' EXIT
 export TMPDIR="$work"  # pg-temp puts its throwaway cluster here
 
@@ -35,7 +36,8 @@ results=()
 measure() {
   log "candela_usage_bench $*"
   local lines
-  lines=$("$tool" "$@" | tee /dev/stderr | grep -E '^(ingest|report) ')
+  # Progress goes to stderr as it happens (tee to /dev/stderr would truncate a log file).
+  lines=$("$tool" "$@" | tee >(cat >&2) | grep -E '^(ingest|report) ')
   while IFS= read -r line; do results+=("$line"); done <<< "$lines"
 }
 

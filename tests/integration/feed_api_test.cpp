@@ -42,17 +42,6 @@ class FeedApiTest : public PortalTest {
     create_user("admin@other.example", kPassword, {{Role::kAdmin, other_}});
   }
 
-  // An edge made by staff through the API; returns its node token.
-  std::string make_edge(ApiClient& staff, const std::string& id,
-                        const std::string& network = "production") {
-    ApiResponse made = staff.post("/api/v1/edges", {{"edge_id", id},
-                                                    {"cache_group", "lon1"},
-                                                    {"address", "127.0.0.1:8080"},
-                                                    {"network", network}});
-    EXPECT_EQ(made.status, 201) << made.body;
-    return made.json.value("node_token", "");
-  }
-
   // An active service whose version 1 (www.shop.example, img.shop.example) is deployed to
   // production; returns its SCID.
   std::string deployed_service(ApiClient& staff) {
@@ -113,7 +102,7 @@ TEST_P(FeedApiTest, StaffCreateEdgesAndSeeTheTokenOnce) {
   EXPECT_FALSE(shown.json.contains("node_token"));
   EXPECT_EQ(staff.get("/api/v1/edges/edge-a", {"If-None-Match: " + shown.header("ETag")}).status,
             304);
-  make_edge(staff, "edge-b");
+  api_create_edge(staff, "edge-b");
   ApiResponse page = staff.get("/api/v1/edges?limit=1");
   ASSERT_EQ(page.status, 200) << page.body;
   ASSERT_EQ(page.json["items"].size(), 1u);
@@ -155,7 +144,7 @@ TEST_P(FeedApiTest, StaffCreateEdgesAndSeeTheTokenOnce) {
 
 TEST_P(FeedApiTest, PatchChangesAnEdgeAndRegeneratingRetiresTheOldToken) {
   ApiClient staff = signed_in("staff@provider.example", kPassword);
-  const std::string old_token = make_edge(staff, "edge-a");
+  const std::string old_token = api_create_edge(staff, "edge-a");
   ApiResponse stale = staff.patch("/api/v1/edges/edge-a", {{"active", false}},
                                   {"If-Match: \"0123456789abcdef0123456789abcdef\""});
   EXPECT_EQ(stale.status, 412) << stale.body;
@@ -183,8 +172,8 @@ TEST_P(FeedApiTest, PatchChangesAnEdgeAndRegeneratingRetiresTheOldToken) {
 
 TEST_P(FeedApiTest, NodeEndpointsAcceptOnlyTheEdgesOwnToken) {
   ApiClient staff = signed_in("staff@provider.example", kPassword);
-  const std::string token_a = make_edge(staff, "edge-a");
-  make_edge(staff, "edge-b");
+  const std::string token_a = api_create_edge(staff, "edge-a");
+  api_create_edge(staff, "edge-b");
 
   ApiResponse anonymous = client().get("/api/v1/feed");
   EXPECT_EQ(anonymous.status, 401);
@@ -204,7 +193,7 @@ TEST_P(FeedApiTest, NodeEndpointsAcceptOnlyTheEdgesOwnToken) {
 
 TEST_P(FeedApiTest, RegistrationRecordsTheAddressAndRefusesAnotherNetwork) {
   ApiClient staff = signed_in("staff@provider.example", kPassword);
-  const std::string token = make_edge(staff, "edge-a");
+  const std::string token = api_create_edge(staff, "edge-a");
   clock().advance(1min);
   ApiResponse registered =
       client().put("/api/v1/edges/edge-a/registration",
@@ -227,7 +216,7 @@ TEST_P(FeedApiTest, RegistrationRecordsTheAddressAndRefusesAnotherNetwork) {
 
 TEST_P(FeedApiTest, TheFeedAnswersAtOnceOrWaitsForTheNextEvent) {
   ApiClient staff = signed_in("staff@provider.example", kPassword);
-  const std::string token = make_edge(staff, "edge-a");
+  const std::string token = api_create_edge(staff, "edge-a");
   const std::string scid = deployed_service(staff);
 
   ApiResponse first = client().get("/api/v1/feed?after=0&wait=20", {bearer(token)});
@@ -272,8 +261,8 @@ TEST_P(FeedApiTest, TheFeedAnswersAtOnceOrWaitsForTheNextEvent) {
 
 TEST_P(FeedApiTest, AcknowledgementsAreIdempotentAndTheLastOneCompletesAnInvalidation) {
   ApiClient staff = signed_in("staff@provider.example", kPassword);
-  const std::string token_a = make_edge(staff, "edge-a");
-  const std::string token_b = make_edge(staff, "edge-b");
+  const std::string token_a = api_create_edge(staff, "edge-a");
+  const std::string token_b = api_create_edge(staff, "edge-b");
   const std::string scid = deployed_service(staff);
   ApiClient tech = signed_in("tech@shop.example", kPassword);
   ApiResponse purge = tech.post(
@@ -329,7 +318,7 @@ TEST_P(FeedApiTest, AcknowledgementsAreIdempotentAndTheLastOneCompletesAnInvalid
 
 TEST_P(FeedApiTest, InvalidationRequestsAreValidatedAndScoped) {
   ApiClient staff = signed_in("staff@provider.example", kPassword);
-  make_edge(staff, "edge-a");
+  api_create_edge(staff, "edge-a");
   const std::string scid = deployed_service(staff);
   const std::string path = "/api/v1/services/" + scid + "/invalidations";
   ApiClient tech = signed_in("tech@shop.example", kPassword);
@@ -386,7 +375,7 @@ TEST_P(FeedApiTest, InvalidationRequestsAreValidatedAndScoped) {
 
 TEST_P(FeedApiTest, AnInvalidationOpenTwelveHoursNotifiesTheRequesterAndSupport) {
   ApiClient staff = signed_in("staff@provider.example", kPassword);
-  make_edge(staff, "edge-a");
+  api_create_edge(staff, "edge-a");
   const std::string scid = deployed_service(staff);
   ApiClient tech = signed_in("tech@shop.example", kPassword);
   ApiResponse purge = tech.post("/api/v1/services/" + scid + "/invalidations",

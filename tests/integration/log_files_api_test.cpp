@@ -45,24 +45,10 @@ class LogFilesApiTest : public PortalTest {
     create_user("rita@acme.example", kPassword, {{Role::kReadOnly, acme_}});
     create_user("bob@bravo.example", kPassword, {{Role::kAdmin, bravo_}});
     ApiClient staff = signed_in("staff@provider.example", kPassword);
-    scid_ = make_service(staff, acme_, acme_customer);
-    bravo_scid_ = make_service(staff, bravo_, bravo_customer);
-    token_a_ = make_edge(staff, "edge-a");
-    token_b_ = make_edge(staff, "edge-b");
-  }
-
-  std::string make_service(ApiClient& staff, long long group, const std::string& customer) {
-    ApiResponse made =
-        staff.post("/api/v1/services", {{"access_group_id", group}, {"customer_number", customer}});
-    EXPECT_EQ(made.status, 201) << made.body;
-    return made.json.value("scid", "");
-  }
-
-  std::string make_edge(ApiClient& staff, const std::string& id) {
-    ApiResponse made = staff.post(
-        "/api/v1/edges", {{"edge_id", id}, {"cache_group", "lon1"}, {"address", "127.0.0.1:8080"}});
-    EXPECT_EQ(made.status, 201) << made.body;
-    return made.json.value("node_token", "");
+    scid_ = api_create_service(staff, acme_, acme_customer);
+    bravo_scid_ = api_create_service(staff, bravo_, bravo_customer);
+    token_a_ = api_create_edge(staff, "edge-a");
+    token_b_ = api_create_edge(staff, "edge-b");
   }
 
   // `count` access-log lines of `property` ("<SCID>.www") at minute `minute` of `hour`.

@@ -27,25 +27,11 @@ class UsageApiTest : public PortalTest {
     create_user("viewer@shop.example", kPassword, {{Role::kReadOnly, shop_}});
     create_user("admin@other.example", kPassword, {{Role::kAdmin, other_}});
     ApiClient staff = signed_in("staff@provider.example", kPassword);
-    scid_ = make_service(staff, shop_eu_, customer);
-    other_scid_ = make_service(staff, other_, other_customer);
-    token_a_ = make_edge(staff, "edge-a");
-    token_b_ = make_edge(staff, "edge-b");
+    scid_ = api_create_service(staff, shop_eu_, customer);
+    other_scid_ = api_create_service(staff, other_, other_customer);
+    token_a_ = api_create_edge(staff, "edge-a");
+    token_b_ = api_create_edge(staff, "edge-b");
     minute_ = bucket_start(to_epoch_ms(clock().now()), kMinuteMs) - 5 * kMinuteMs;
-  }
-
-  std::string make_service(ApiClient& staff, long long group, const std::string& customer) {
-    ApiResponse made =
-        staff.post("/api/v1/services", {{"access_group_id", group}, {"customer_number", customer}});
-    EXPECT_EQ(made.status, 201) << made.body;
-    return made.json.value("scid", "");
-  }
-
-  std::string make_edge(ApiClient& staff, const std::string& id) {
-    ApiResponse made = staff.post(
-        "/api/v1/edges", {{"edge_id", id}, {"cache_group", "lon1"}, {"address", "127.0.0.1:1"}});
-    EXPECT_EQ(made.status, 201) << made.body;
-    return made.json.value("node_token", "");
   }
 
   static json usage_row(const std::string& property, long long minute, long long revision,

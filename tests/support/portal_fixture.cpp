@@ -246,4 +246,22 @@ IssuedKey PortalTest::create_api_key(long long access_group_id, Role role) {
   return {issued->key.key_id, issued->secret};
 }
 
+std::string api_create_service(ApiClient& staff, long long group,
+                               const std::string& customer_number) {
+  ApiResponse made = staff.post("/api/v1/services",
+                                {{"access_group_id", group}, {"customer_number", customer_number}});
+  EXPECT_EQ(made.status, 201) << made.body;
+  return made.json.value("scid", "");
+}
+
+std::string api_create_edge(ApiClient& staff, const std::string& edge_id,
+                            const std::string& network) {
+  ApiResponse made = staff.post("/api/v1/edges", {{"edge_id", edge_id},
+                                                  {"cache_group", "lon1"},
+                                                  {"address", "127.0.0.1:8080"},
+                                                  {"network", network}});
+  EXPECT_EQ(made.status, 201) << made.body;
+  return made.json.value("node_token", "");
+}
+
 }  // namespace candela::testing

@@ -110,6 +110,14 @@ struct IssuedKey {
   std::string secret;
 };
 
+// Seeding through the API as provider staff; each fails the test unless the portal answers 201.
+// A service of `group` billed to `customer_number` (state: ordered); returns its SCID.
+std::string api_create_service(ApiClient& staff, long long group,
+                               const std::string& customer_number);
+// An edge of cache group lon1; returns its node token.
+std::string api_create_edge(ApiClient& staff, const std::string& edge_id,
+                            const std::string& network = "production");
+
 // ::testing::Values("sqlite", "postgresql") and a readable test-name suffix.
 inline auto portal_stores() {
   return ::testing::Values(std::string("sqlite"), std::string("postgresql"));
