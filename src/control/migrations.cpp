@@ -246,9 +246,13 @@ const char* kCreateMigrationsTable =
 }  // namespace
 
 const std::vector<Migration>& builtin_migrations() {
-  static const std::vector<Migration> migrations = {initial_schema(),     services_migration(),
-                                                    identity_migration(), edge_feed_migration(),
-                                                    usage_migration(),    log_migration()};
+  static const std::vector<Migration> migrations = {initial_schema(),
+                                                    services_migration(),
+                                                    identity_migration(),
+                                                    edge_feed_migration(),
+                                                    usage_migration(),
+                                                    log_migration(),
+                                                    usage_service_rollup_migration()};
   return migrations;
 }
 

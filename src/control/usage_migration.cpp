@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "control/usage_counters.hpp"
+
 namespace candela::control {
 namespace {
 
@@ -76,6 +78,33 @@ Migration usage_migration() {
           " complete_until BIGINT NOT NULL,"
           " last_batch BIGINT NOT NULL CHECK (last_batch >= 0),"
           " updated_at BIGINT NOT NULL)",
+      }};
+}
+
+Migration usage_service_rollup_migration() {
+  // Additive columns summed; peak_rps summed too: a service's peak is the sum of its
+  // properties' peaks (docs/usage.md, "Peak requests per second and its bound").
+  const std::string columns = usage_column_list();
+  const std::string sums = usage_column_list("SUM(", ")");
+  std::string counters;
+  for (auto field : kUsageFields) {
+    const std::string name(field);
+    counters += name + " BIGINT NOT NULL CHECK (" + name + " >= 0), ";
+  }
+  return Migration{
+      7,
+      "usage hour and day rollups per service, for service and access-group reports",
+      {
+          "CREATE TABLE usage_service_hour (scid CHAR(9) NOT NULL,"
+          " bucket BIGINT NOT NULL CHECK (bucket % 3600000 = 0), " +
+              counters + "PRIMARY KEY (scid, bucket))",
+          "CREATE TABLE usage_service_day (scid CHAR(9) NOT NULL,"
+          " bucket BIGINT NOT NULL CHECK (bucket % 86400000 = 0), " +
+              counters + "PRIMARY KEY (scid, bucket))",
+          "INSERT INTO usage_service_hour (scid, bucket, " + columns + ") SELECT scid, bucket, " +
+              sums + " FROM usage_hour GROUP BY scid, bucket",
+          "INSERT INTO usage_service_day (scid, bucket, " + columns + ") SELECT scid, bucket, " +
+              sums + " FROM usage_day GROUP BY scid, bucket",
       }};
 }
 

@@ -7,5 +7,8 @@
 namespace candela::control {
 
 Migration usage_migration();
+// Migration 7: the hour and day rollups per service (all properties), so that service and
+// access-group reports read one row per service and bucket; filled from the property rollups.
+Migration usage_service_rollup_migration();
 
 }  // namespace candela::control

@@ -158,7 +158,14 @@ std::vector<UsageBucket> read_series(soci::session& session, const ScopeFilter& 
   st.exchange(soci::use(query.from));
   st.exchange(soci::use(query.to));
   st.alloc();
-  st.prepare("SELECT " + column + ", " + usage_column_list("SUM(", ")") + " FROM " + rule.table +
+  // Service and group reports by hour or day read the per-service rollups: one row per service
+  // and bucket instead of one per property.
+  std::string table = rule.table;
+  if (filter.property.empty() && rule.granularity != UsageGranularity::kMinute) {
+    table =
+        rule.granularity == UsageGranularity::kHour ? "usage_service_hour" : "usage_service_day";
+  }
+  st.prepare("SELECT " + column + ", " + usage_column_list("SUM(", ")") + " FROM " + table +
              " WHERE " + filter.condition + " AND " + column + " >= :f AND " + column +
              " < :t GROUP BY " + column);
   st.define_and_bind();

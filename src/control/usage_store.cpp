@@ -80,14 +80,21 @@ class Ingestion {
                      "SELECT COALESCE(MAX(s), 0) FROM (SELECT SUM(peak_rps) AS s FROM usage_minute"
                      " WHERE scid = :s AND property = :p AND minute >= :b AND minute < :e"
                      " GROUP BY minute) AS per_minute");
-    apply_rollup(*insert_day_, *update_day_, day_, kDayMs, delta, before.day_peak, hour.before,
-                 hour.after,
-                 "SELECT COALESCE(MAX(peak_rps), 0) FROM usage_hour"
-                 " WHERE scid = :s AND property = :p AND bucket >= :b AND bucket < :e");
+    const PeakChange day = apply_rollup(
+        *insert_day_, *update_day_, day_, kDayMs, delta, before.day_peak, hour.before, hour.after,
+        "SELECT COALESCE(MAX(peak_rps), 0) FROM usage_hour"
+        " WHERE scid = :s AND property = :p AND bucket >= :b AND bucket < :e");
+    // The service rollups add the same difference; their peak is the sum of the properties'
+    // peaks, so it moves by exactly as much as this property's peak moved.
+    service_delta_ = delta;
+    service_delta_[kPeakRps] = hour.after - hour.before;
+    add_or_insert(*update_service_hour_, *insert_service_hour_);
+    service_delta_[kPeakRps] = day.after - day.before;
+    add_or_insert(*update_service_day_, *insert_service_day_);
     if (delta[kBytes] != 0) {
       bin_ = bucket_start(row.minute, kFiveMinutesMs);
       bin_bytes_ = delta[kBytes];
-      execute(*upsert_five_minute_);
+      add_or_insert(*update_five_minute_, *insert_five_minute_);
     }
     return true;
   }
@@ -118,6 +125,12 @@ class Ingestion {
   };
 
   static void execute(soci::statement& st) { st.execute(true); }
+  // Adds to the existing row, or inserts it when there is none (single writer: the ingest
+  // transaction holds the row's edge/minute key, and rollup rows are only written here).
+  static void add_or_insert(soci::statement& update, soci::statement& insert) {
+    update.execute(true);
+    if (update.get_affected_rows() == 0) insert.execute(true);
+  }
 
   std::unique_ptr<soci::statement> statement(const std::string& sql,
                                              const std::function<void(soci::statement&)>& bind) {
@@ -226,15 +239,55 @@ class Ingestion {
       (bucket == &hour_ ? insert_hour_ : insert_day_) = std::move(insert);
       (bucket == &hour_ ? update_hour_ : update_day_) = std::move(update);
     }
-    upsert_five_minute_ = statement(
-        "INSERT INTO usage_five_minute (scid, bin, bytes) VALUES (:s, :b, :d)"
-        " ON CONFLICT (scid, bin) DO UPDATE SET bytes = usage_five_minute.bytes + :d2",
-        [&](soci::statement& st) {
-          st.exchange(soci::use(scid_));
-          st.exchange(soci::use(bin_));
-          st.exchange(soci::use(bin_bytes_));
-          st.exchange(soci::use(bin_bytes_));
-        });
+    // Service rollups and 5-minute samples take a difference that may be negative (a
+    // correction): UPDATE first and INSERT only when there was no row, because an INSERT ... ON
+    // CONFLICT would check the proposed (negative) row against the CHECK constraints first.
+    for (const char* table : {"usage_service_hour", "usage_service_day"}) {
+      long long* bucket = std::string_view(table) == "usage_service_hour" ? &hour_ : &day_;
+      std::string sums;
+      for (std::size_t i = 0; i < kUsageFieldCount; ++i) {
+        const std::string name(kUsageFields[i]);
+        sums += (i == 0 ? "" : ", ") + name + " = " + name + " + :c" + std::to_string(i);
+      }
+      auto bind = [&](bool update) {
+        return [&, update, bucket](soci::statement& st) {
+          if (!update) {
+            st.exchange(soci::use(scid_));
+            st.exchange(soci::use(*bucket));
+          }
+          for (auto& value : service_delta_.values)
+            st.exchange(soci::use(value));
+          if (update) {
+            st.exchange(soci::use(scid_));
+            st.exchange(soci::use(*bucket));
+          }
+        };
+      };
+      auto update = statement(
+          std::string("UPDATE ") + table + " SET " + sums + " WHERE scid = :s AND bucket = :b",
+          bind(true));
+      auto insert =
+          statement(std::string("INSERT INTO ") + table + " (scid, bucket, " + usage_column_list() +
+                        ") VALUES (:s, :b, " + placeholders("c", kUsageFieldCount) + ")",
+                    bind(false));
+      const bool hourly = bucket == &hour_;
+      (hourly ? update_service_hour_ : update_service_day_) = std::move(update);
+      (hourly ? insert_service_hour_ : insert_service_day_) = std::move(insert);
+    }
+    update_five_minute_ =
+        statement("UPDATE usage_five_minute SET bytes = bytes + :d WHERE scid = :s AND bin = :b",
+                  [&](soci::statement& st) {
+                    st.exchange(soci::use(bin_bytes_));
+                    st.exchange(soci::use(scid_));
+                    st.exchange(soci::use(bin_));
+                  });
+    insert_five_minute_ =
+        statement("INSERT INTO usage_five_minute (scid, bin, bytes) VALUES (:s, :b, :d)",
+                  [&](soci::statement& st) {
+                    st.exchange(soci::use(scid_));
+                    st.exchange(soci::use(bin_));
+                    st.exchange(soci::use(bin_bytes_));
+                  });
   }
 
   Snapshot read_snapshot() {
@@ -287,15 +340,17 @@ class Ingestion {
   std::string scid_;
   std::string property_;
   long long minute_ = 0, hour_ = 0, day_ = 0, bin_ = 0, bin_bytes_ = 0, revision_ = 0;
-  UsageCounters values_;  // the row written to usage_minute
-  UsageCounters rollup_;  // a rollup's delta (additive fields) and new peak
+  UsageCounters values_;         // the row written to usage_minute
+  UsageCounters rollup_;         // a rollup's delta (additive fields) and new peak
+  UsageCounters service_delta_;  // added to a service rollup (the peak as a difference too)
   Snapshot snap_;
   soci::indicator snap_revision_ind_ = soci::i_null;
   std::array<soci::indicator, kUsageFieldCount> snap_counter_ind_{};
   long long snap_hour_peak_ = 0, snap_day_peak_ = 0;
   soci::indicator snap_hour_ind_ = soci::i_null, snap_day_ind_ = soci::i_null;
   std::unique_ptr<soci::statement> snapshot_, insert_minute_, update_minute_, insert_hour_,
-      update_hour_, insert_day_, update_day_, upsert_five_minute_;
+      update_hour_, insert_day_, update_day_, update_service_hour_, insert_service_hour_,
+      update_service_day_, insert_service_day_, update_five_minute_, insert_five_minute_;
 };
 
 Status validate(const UsageBatch& batch, long long now) {

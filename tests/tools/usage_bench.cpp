@@ -204,32 +204,31 @@ void generate(Database& db, const Options& options, long long from) {
   // One edge: the cross-edge sum of a minute is that edge's peak, so MAX(peak_rps) is exact.
   std::string rollup_columns = sums;
   rollup_columns.replace(rollup_columns.rfind("SUM(peak_rps)"), 13, "MAX(peak_rps)");
-  const char* steps[] = {
+  const std::string service_sums = "scid, bucket, " + sums + " FROM ";
+  const std::vector<std::string> steps = {
       "CREATE INDEX usage_minute_report ON usage_minute(scid, property, minute)",
       "CREATE INDEX usage_minute_age ON usage_minute(minute)",
-      nullptr,
-      nullptr,
+      "INSERT INTO usage_hour (scid, property, bucket, " + usage_column_list() +
+          ") SELECT scid, property, minute - minute % 3600000, " + rollup_columns +
+          " FROM usage_minute GROUP BY scid, property, minute - minute % 3600000",
+      "INSERT INTO usage_day (scid, property, bucket, " + usage_column_list() +
+          ") SELECT scid, property, bucket - bucket % 86400000, " + rollup_columns +
+          " FROM usage_hour GROUP BY scid, property, bucket - bucket % 86400000",
+      // Service rollups: sums over properties, peaks included (as ingestion keeps them).
+      "INSERT INTO usage_service_hour (scid, bucket, " + usage_column_list() + ") SELECT " +
+          service_sums + "usage_hour GROUP BY scid, bucket",
+      "INSERT INTO usage_service_day (scid, bucket, " + usage_column_list() + ") SELECT " +
+          service_sums + "usage_day GROUP BY scid, bucket",
       "INSERT INTO usage_five_minute (scid, bin, bytes) SELECT scid, minute - minute % 300000,"
       " SUM(bytes) FROM usage_minute GROUP BY scid, minute - minute % 300000",
   };
-  const std::string hour_sql = "INSERT INTO usage_hour (scid, property, bucket, " +
-                               usage_column_list() + ") SELECT scid, property, minute - minute %" +
-                               " 3600000, " + rollup_columns +
-                               " FROM usage_minute GROUP BY scid, property, minute - minute % "
-                               "3600000";
-  const std::string day_sql = "INSERT INTO usage_day (scid, property, bucket, " +
-                              usage_column_list() + ") SELECT scid, property, bucket - bucket %" +
-                              " 86400000, " + rollup_columns +
-                              " FROM usage_hour GROUP BY scid, property, bucket - bucket % "
-                              "86400000";
-  for (int i = 0; i < 5; ++i) {
-    const std::string sql = i == 2 ? hour_sql : i == 3 ? day_sql : std::string(steps[i]);
+  for (std::size_t i = 0; i < steps.size(); ++i) {
     check(db.with_transaction([&](soci::session& s) -> Result<bool> {
-      s << sql;
+      s << steps[i];
       return true;
     }),
           "building indexes and rollups");
-    std::printf("  step %d/5 done (%.0f s)\n", i + 1, seconds_since(start));
+    std::printf("  step %zu/%zu done (%.0f s)\n", i + 1, steps.size(), seconds_since(start));
     std::fflush(stdout);
   }
   check(db.with_session([&](soci::session& s) -> Result<bool> {

@@ -149,6 +149,58 @@ TEST_P(UsageStoreTest, PeakIsTheCrossEdgeSumOfTheBusiestMinute) {
   EXPECT_EQ(minute_view->totals[kPeakRps], 5);
 }
 
+TEST_P(UsageStoreTest, ServiceRollupsStayTheSumOfTheirPropertiesThroughCorrections) {
+  // Three edges, two properties, several hours and days; revisions that raise and lower
+  // counters and peaks, retries and stale revisions.
+  const std::string img = scid_ + ".img";
+  long long revision = 1;
+  for (int round = 0; round < 4; ++round) {
+    for (const char* edge : {"edge-a", "edge-b", "edge-c"}) {
+      std::vector<UsageRow> rows;
+      for (long long minute : {kDay0, kDay0 + 59 * kMinuteMs, kDay0 + kHourMs, kDay0 + kDayMs}) {
+        const long long base = (round * 7 + minute / kMinuteMs % 5) % 9 + 1;
+        rows.push_back(row(www(), minute, revision, base * 3, base * 100, (round % 2 ? 9 : 2)));
+        rows.push_back(row(img, minute, revision, base, base * 10, base));
+      }
+      auto first = ingest(edge, rows);
+      ASSERT_TRUE(first.ok()) << first.error();
+      ASSERT_TRUE(ingest(edge, rows).ok());  // a retry changes nothing
+      ++revision;
+    }
+  }
+  ASSERT_TRUE(ingest("edge-a", {row(www(), kDay0, 1, 1000, 1000, 1000)}).ok());  // stale
+  for (const auto& [service_table, property_table] :
+       {std::pair{"usage_service_hour", "usage_hour"},
+        std::pair{"usage_service_day", "usage_day"}}) {
+    for (const std::string column : {"requests", "bytes", "body_bytes", "peak_rps"}) {
+      const std::string service_sum = "SELECT COALESCE(SUM(" + column + "), 0) FROM " +
+                                      service_table + " WHERE scid = '" + scid_ + "'";
+      const std::string property_sum = "SELECT COALESCE(SUM(" + column + "), 0) FROM " +
+                                       property_table + " WHERE scid = '" + scid_ + "'";
+      EXPECT_EQ(count(service_sum), count(property_sum)) << service_table << " " << column;
+      EXPECT_GT(count(service_sum), 0) << service_table << " " << column;
+    }
+  }
+  EXPECT_EQ(count("SELECT COUNT(*) FROM usage_service_hour WHERE scid = '" + scid_ + "'"), 3);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM usage_service_day WHERE scid = '" + scid_ + "'"), 2);
+  // The service report (read from the service rollups) equals the sum of its property reports.
+  for (auto granularity : {UsageGranularity::kHour, UsageGranularity::kDay}) {
+    auto service =
+        report(acme_admin_, whole_service(scid_), kDay0, kDay0 + 2 * kDayMs, granularity);
+    auto www_report = report(acme_admin_, property("www"), kDay0, kDay0 + 2 * kDayMs, granularity);
+    auto img_report = report(acme_admin_, property("img"), kDay0, kDay0 + 2 * kDayMs, granularity);
+    ASSERT_TRUE(service.ok() && www_report.ok() && img_report.ok());
+    ASSERT_EQ(service->series.size(), www_report->series.size());
+    for (std::size_t i = 0; i < service->series.size(); ++i) {
+      for (std::size_t f = 0; f < kUsageFieldCount; ++f) {
+        EXPECT_EQ(service->series[i].counters[f],
+                  www_report->series[i].counters[f] + img_report->series[i].counters[f])
+            << "bucket " << i << " field " << kUsageFields[f];
+      }
+    }
+  }
+}
+
 TEST(UsageP95Test, DiscardsTheTopFivePercentOfSamples) {
   // 30 days of 5-minute bins: 8640 samples, 432 discarded.
   std::vector<long long> bins(8640, 300);  // 8 bit/s each
