@@ -116,7 +116,8 @@ Response get_deployment(ApiContext& context, const Request& request) {
     return not_found("there is no deployment " + request.param("id"))
         .to_response(request.request_id);
   }
-  auto status = context.db.with_session([&](soci::session& session) {
+  // One transaction: the deployment and its acknowledgements from the same snapshot.
+  auto status = context.db.with_transaction([&](soci::session& session) {
     return Deployments(session, context.clock).status(*principal, *id);
   });
   if (!status.ok()) return service_error(status.failure(), request);

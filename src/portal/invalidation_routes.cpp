@@ -127,7 +127,9 @@ Response get_invalidation(ApiContext& context, const Request& request) {
     return not_found("there is no invalidation " + request.param("id"))
         .to_response(request.request_id);
   }
-  auto status = context.db.with_session([&](soci::session& session) {
+  // One transaction, so the invalidation row (completed_at) and the edges' acknowledgements come
+  // from the same snapshot: never "all applied" beside a completion not yet seen.
+  auto status = context.db.with_transaction([&](soci::session& session) {
     return Invalidations(session, context.clock).get(*principal, *id);
   });
   if (!status.ok()) return error_response(status.failure(), request);
