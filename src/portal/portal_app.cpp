@@ -55,14 +55,16 @@ class PortalApp::Impl {
     http.port = options_.port;
     http.threads = options_.threads;
     http.static_root = options_.web_root;
-    // Log chunk uploads are the only large bodies; every other request keeps the 1 MiB limit.
+    // Edges' log chunks and usage batches are the only large bodies; every other request keeps
+    // the 1 MiB limit.
     const std::size_t chunk_limit = options_.settings.max_log_chunk_bytes;
     http.body_limit_for = [chunk_limit](std::string_view method,
                                         std::string_view target) -> std::optional<std::size_t> {
-      if (method == "PUT" && target.starts_with("/api/v1/edges/") &&
-          target.find("/log-chunks/") != std::string_view::npos) {
+      if (!target.starts_with("/api/v1/edges/")) return std::nullopt;
+      if (method == "PUT" && target.find("/log-chunks/") != std::string_view::npos) {
         return std::max<std::size_t>(chunk_limit, 1024 * 1024);
       }
+      if (method == "POST" && target.ends_with("/usage")) return kUsageBatchBodyLimit;
       return std::nullopt;
     };
     server_ = std::make_unique<HttpServer>(http, router_);

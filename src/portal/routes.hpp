@@ -1,6 +1,8 @@
 // The portal's route modules; portal_app.cpp registers each of them on one Router.
 #pragma once
 
+#include <cstddef>
+
 #include "portal/api_context.hpp"
 #include "portal/router.hpp"
 
@@ -31,6 +33,9 @@ void register_deployment_routes(Router& router, ApiContext& context);
 // Usage: POST /api/v1/edges/{edge_id}/usage (node token), GET /api/v1/usage,
 // GET /api/v1/usage/live, and the minute-row retention job.
 void register_usage_routes(Router& router, ApiContext& context);
+// The body limit of a usage batch (the server grants it to POST .../usage only; an edge's batch
+// of at most 1,000 rows is about 0.5 MB).
+inline constexpr std::size_t kUsageBatchBodyLimit = 16 * 1024 * 1024;
 // Logs: PUT /api/v1/edges/{edge_id}/log-chunks/{chunk} (node token), the log files of a service
 // (list, download), PUT /api/v1/services/{scid}/log-retention, and the hourly retention job.
 void register_log_routes(Router& router, ApiContext& context);

@@ -7,13 +7,11 @@
 #include "portal/feed_json.hpp"
 #include "portal/json_body.hpp"
 #include "portal/node_auth.hpp"
+#include "portal/routes.hpp"
 #include "portal/usage_routes.hpp"
 
 namespace candela::portal {
 namespace {
-
-// A full batch of 20,000 rows is about 10 MB of JSON.
-constexpr std::size_t kUsageBodyLimit = 16 * 1024 * 1024;
 
 std::optional<long long> read_time(JsonReader& reader, const std::string& pointer,
                                    bool whole_minute) {
@@ -69,7 +67,7 @@ ApiResult<control::UsageBatch> read_batch(const nlohmann::json& document) {
 Response post_usage(ApiContext& context, const Request& request) {
   auto edge = authenticate_edge_named(context, request);
   if (!edge) return edge.problem().to_response(request.request_id);
-  auto document = parse_json_body(request, kUsageBodyLimit);
+  auto document = parse_json_body(request, kUsageBatchBodyLimit);
   if (!document) return document.problem().to_response(request.request_id);
   auto batch = read_batch(*document);
   if (!batch) return batch.problem().to_response(request.request_id);

@@ -190,6 +190,20 @@ TEST_P(UsageApiTest, MalformedBatchesAreRefusedWithLocatedErrors) {
   EXPECT_EQ(post_usage("edge-a", token_a_, json::array()).status, 400);
 }
 
+TEST_P(UsageApiTest, BatchesBeyondTheGeneralBodyLimitReachTheBatchRules) {
+  // Over 1 MiB, the limit of every other request: the server lets a usage batch through to the
+  // row limit, which refuses it with a located error and stores nothing.
+  json rows = json::array();
+  for (int i = 0; i < 20001; ++i)
+    rows.push_back(usage_row(scid_ + ".www", minute_ - (i % 600) * kMinuteMs, 1, 1, 1));
+  ASSERT_GT(batch(1, rows).dump().size(), 1024u * 1024u);
+  ApiResponse refused = post_usage("edge-a", token_a_, batch(1, rows));
+  EXPECT_EQ(refused.status, 400) << refused.body.substr(0, 300);
+  EXPECT_EQ(pointers_of(refused), (std::set<std::string>{"/rows"}));
+  ApiClient viewer = signed_in("viewer@shop.example", kPassword);
+  EXPECT_EQ(viewer.get(report_path("scid=" + scid_)).json["totals"]["requests"], 0);
+}
+
 TEST_P(UsageApiTest, BadReportQueriesAreLocated) {
   ApiClient viewer = signed_in("viewer@shop.example", kPassword);
   const std::string base = "/api/v1/usage?scid=" + scid_;
