@@ -5,8 +5,6 @@
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 namespace candela::edge {
 namespace {

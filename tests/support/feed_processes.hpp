@@ -23,8 +23,6 @@ class PortalProcess {
 
   int port() const { return port_; }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
-  // Where the portal keeps shipped log files (--log-store).
-  std::string log_store() const { return dir_.path() + "/logs"; }
   // Stops the process (SIGTERM); start() runs it again on the same port and store.
   void stop();
   void start();
