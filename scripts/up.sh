@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
 # `make up`: the whole CDN on this machine — the portal (SQLite under var/), two edges joined to
-# it, and a demo origin — seeded with a demo customer, a deployed configuration and one user per
-# provider role. Runs in the foreground; Ctrl-C stops everything. State lives under var/.
+# it, a demo origin and a local mail catcher for the portal's notices — seeded with a demo
+# customer, a deployed configuration, one user per provider role, a support ticket and a
+# maintenance window. Runs in the foreground; Ctrl-C stops everything. State lives under var/.
 set -euo pipefail
 candela=${1:?usage: scripts/up.sh path/to/candela}
 candela=$(cd "$(dirname "$candela")" && pwd)/$(basename "$candela")
 top=$(cd "$(dirname "$0")/.." && pwd)
 var="$top/var"
-mkdir -p "$var/demo-origin" "$var/log"
+mkdir -p "$var/demo-origin" "$var/log" "$var/mail"
 chmod 700 "$var"
 
 portal_port=${CANDELA_PORTAL_PORT:-9000}
 origin_port=${CANDELA_ORIGIN_PORT:-8081}
 edge_ports=(${CANDELA_EDGE_PORTS:-8080 8082})
 admin_ports=(${CANDELA_ADMIN_PORTS:-9080 9082})
+smtp_port=${CANDELA_SMTP_PORT:-2525}
 portal="http://127.0.0.1:$portal_port"
 
 # Demo content: a page, a small object, a 1 MiB object, one never cached.
@@ -63,8 +65,13 @@ password_for "$admin_email" > "$var/admin.password"
 "$candela" origin --listen "127.0.0.1:$origin_port" --root "$var/demo-origin" \
   --cache-control "public, max-age=300" > "$var/log/demo-origin.log" 2>&1 &
 pids+=($!)
+# Mail the portal sends (tickets, maintenance notices, escalations) lands in var/mail/ as .eml.
+python3 "$top/tests/tools/smtp_sink.py" --dir "$var/mail" --port "$smtp_port" \
+  > "$var/log/mail-sink.log" 2>&1 &
+pids+=($!)
 "$candela" portal --listen "127.0.0.1:$portal_port" --db "sqlite://$var/portal.db" \
   --web-root "$top/web/dist" --master-key-file "$var/portal-master.key" \
+  --smtp-url "smtp://127.0.0.1:$smtp_port" --mail-from "noc@candela.test" \
   --bootstrap-admin-email "$admin_email" --bootstrap-admin-password-file "$var/admin.password" \
   > "$var/log/portal.log" 2>&1 &
 pids+=($!)
@@ -113,6 +120,12 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 
+# The support demo needs traffic on the edges (the maintenance window's affected services).
+if [ ! -f "$var/seeded-support" ]; then
+  "$top/scripts/seed-support-demo.sh" "$candela" "$portal" "$var"
+  touch "$var/seeded-support"
+fi
+
 cat <<TEXT
 
 Candela is up.
@@ -125,6 +138,7 @@ Candela is up.
   Demo origin:      http://127.0.0.1:$origin_port/   (request counters: /_origin/stats)
   Demo service:     SCID $scid (customer "Demo Media"), deployed to both edges
   Logs:             $var/log/
+  Mail catcher:     smtp://127.0.0.1:$smtp_port — every mail the portal sends is in $var/mail/
 
 Sign in to the portal with (all passwords are in $credentials):
 $(sed 's/^/  /' "$credentials")
@@ -137,6 +151,9 @@ Try:
   $candela ctl purge $scid --url http://demo.candela.test/index.html --wait 10
   Usage report and live view: $portal/services/$scid/usage   (edges post every 10 s)
   Log files:                  $portal/services/$scid/logs    (demo edges ship every minute)
+  Support tickets:            $portal/tickets       (a demo impairment ticket is open)
+  Maintenance calendar:       $portal/maintenance   (a demo window next Saturday, notices in $var/mail/)
+  NOC dashboard:              $portal/noc           (sign in as noc-engineer@candela.test)
 
 Press Ctrl-C to stop.
 TEXT

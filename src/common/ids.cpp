@@ -61,6 +61,10 @@ std::string_view reference_prefix(ReferenceKind kind) {
       return "TKT";
     case ReferenceKind::kInvoice:
       return "INV";
+    case ReferenceKind::kMaintenance:
+      return "MNT";
+    case ReferenceKind::kNocEvent:
+      return "EVT";
   }
   return "";
 }

@@ -12,8 +12,9 @@
 #include "control/authorization.hpp"
 #include "control/database.hpp"
 #include "control/feed.hpp"
+#include "control/invalidation_notices.hpp"
 #include "control/invalidation_targets.hpp"
-#include "control/notifications.hpp"
+#include "control/notifier.hpp"
 #include "control/principal_audit.hpp"
 #include "control/store_guard.hpp"
 
@@ -374,7 +375,7 @@ Result<int> Invalidations::notify_overdue(const std::string& link_base) {
     while (st.fetch())
       overdue.push_back(id);
 
-    Notifications notifications(session_, clock_);
+    Notifier notifier(session_, clock_);
     for (long long invalidation_id : overdue) {
       auto invalidation = load(invalidation_id);
       if (!invalidation.ok()) return Error{invalidation.failure()};
@@ -393,26 +394,28 @@ Result<int> Invalidations::notify_overdue(const std::string& link_base) {
         waiting += (waiting.empty() ? "" : ", ") + edge.edge_id +
                    (edge.status == AckStatus::kFailed ? " (failed: " + edge.detail + ")" : "");
       }
-      const std::string subject = "Invalidation " + std::to_string(invalidation_id) + " for " +
-                                  invalidation->scid + " is not complete after 12 hours";
-      const std::string body =
-          "The " + std::string(invalidation_mode_name(invalidation->mode)) + " " +
-          std::string(invalidation_kind_name(invalidation->kind)) + " invalidation " +
-          std::to_string(invalidation_id) + " of service " + invalidation->scid + " (" +
-          std::to_string(invalidation->values.size()) + " value(s)), requested at " +
-          utc_text(invalidation->requested_at) + ", has been applied by " +
-          std::to_string(applied) + " of " + std::to_string(active) +
-          " active edges. Still waiting for: " + waiting + ".\nSee it in the portal: " + link_base +
-          "/services/" + invalidation->scid + "/invalidations/" + std::to_string(invalidation_id);
-      NotificationDraft draft{std::nullopt, std::nullopt,   subject,
-                              body,         "invalidation", std::to_string(invalidation_id)};
-      if (invalidation->requested_by) {
-        draft.recipient_user_id = invalidation->requested_by;
-        if (auto made = notifications.create(draft); !made.ok()) return Error{made.failure()};
-        draft.recipient_user_id.reset();
-      }
-      draft.recipient_role = Role::kCdnSupportTechnician;
-      if (auto made = notifications.create(draft); !made.ok()) return Error{made.failure()};
+      Notice notice;
+      notice.tmpl = &kInvalidationOverdueNotice;
+      notice.values = {
+          {"id", std::to_string(invalidation_id)},
+          {"scid", invalidation->scid},
+          {"mode", std::string(invalidation_mode_name(invalidation->mode))},
+          {"kind", std::string(invalidation_kind_name(invalidation->kind))},
+          {"count", std::to_string(invalidation->values.size())},
+          {"requested_at", utc_text(invalidation->requested_at)},
+          {"applied", std::to_string(applied)},
+          {"active", std::to_string(active)},
+          {"waiting", waiting},
+          {"link", link_base + "/services/" + invalidation->scid + "/invalidations/" +
+                       std::to_string(invalidation_id)},
+      };
+      notice.entity_type = "invalidation";
+      notice.entity_id = std::to_string(invalidation_id);
+      notice.dedupe_key = "invalidation.overdue:" + std::to_string(invalidation_id);
+      NotificationRecipients to;
+      if (invalidation->requested_by) to.user_ids.push_back(*invalidation->requested_by);
+      to.roles.push_back(Role::kCdnSupportTechnician);
+      if (auto told = notifier.notify(notice, to); !told.ok()) return Error{told.failure()};
       const long long stamp = to_epoch_ms(now);
       session_ << "UPDATE invalidations SET overdue_notified_at = :now WHERE id = :id",
           soci::use(stamp), soci::use(invalidation_id);

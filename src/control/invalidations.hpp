@@ -94,7 +94,8 @@ class Invalidations {
   // became complete.
   Result<int> complete_all_applied();
   // Invalidations still open kOverdueAfter after their request, not yet reported: one
-  // notification to the requesting user (if any) and one to the CDN support technicians each.
+  // notice (control::Notifier, category invalidations) to the requesting user (if any) and to
+  // the CDN support technicians, in the portal and by mail per their preferences.
   // `link_base` is the portal URL users reach. Returns how many invalidations were reported.
   Result<int> notify_overdue(const std::string& link_base);
 

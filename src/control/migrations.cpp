@@ -9,7 +9,13 @@
 #include "control/feed_migration.hpp"
 #include "control/identity_migration.hpp"
 #include "control/log_migration.hpp"
+#include "control/maintenance_migration.hpp"
+#include "control/noc_migration.hpp"
+#include "control/notification_migration.hpp"
+#include "control/reference_migration.hpp"
 #include "control/services_migration.hpp"
+#include "control/support_migration.hpp"
+#include "control/ticket_migration.hpp"
 #include "control/usage_migration.hpp"
 
 namespace candela::control {
@@ -252,7 +258,13 @@ const std::vector<Migration>& builtin_migrations() {
                                                     edge_feed_migration(),
                                                     usage_migration(),
                                                     log_migration(),
-                                                    usage_service_rollup_migration()};
+                                                    usage_service_rollup_migration(),
+                                                    reference_migration(),
+                                                    notification_migration(),
+                                                    support_migration(),
+                                                    ticket_migration(),
+                                                    noc_migration(),
+                                                    maintenance_migration()};
   return migrations;
 }
 

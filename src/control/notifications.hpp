@@ -1,5 +1,6 @@
 // Notifications: stored messages for one user or for everyone holding a provider role (e.g. the
-// CDN support technicians). Mail delivery of the same rows comes later.
+// CDN support technicians), shown in the portal. Domains write them through control::Notifier,
+// which also queues the mail (docs/notifications.md).
 #pragma once
 
 #include <optional>
@@ -8,6 +9,8 @@
 
 #include "common/clock.hpp"
 #include "common/result.hpp"
+#include "control/database.hpp"
+#include "control/notifier.hpp"
 #include "control/principal.hpp"
 
 namespace soci {
@@ -23,6 +26,8 @@ struct NotificationDraft {
   std::string body;
   std::string entity_type;  // what it is about, e.g. "invalidation"
   std::string entity_id;
+  std::optional<NotificationCategory> category;
+  std::string template_id;  // e.g. "ticket.created"; empty for rows stored before templates
 };
 
 struct Notification {
@@ -33,7 +38,10 @@ struct Notification {
   std::string body;
   std::string entity_type;
   std::string entity_id;
+  std::optional<NotificationCategory> category;
+  std::string template_id;
   SysTime created_at;
+  // When the reader marked it read: a user's own row carries it; a role row is marked per user.
   std::optional<SysTime> read_at;
 };
 
@@ -54,6 +62,9 @@ class Notifications {
   // with ids below `before` when given.
   Result<NotificationPage> list_for(const Principal& principal, std::optional<long long> before,
                                     int limit);
+  // Marks one notification read for `principal` (its own, or one of its provider roles'):
+  // kNotFound for anything else. Marking twice keeps the first time.
+  Status mark_read(const Principal& principal, long long id);
 
  private:
   soci::session& session_;

@@ -43,6 +43,24 @@ struct PortalSettings {
   std::filesystem::path log_store = "var/logs";
   // Largest log chunk an edge may upload (compressed); larger uploads get 413.
   std::size_t max_log_chunk_bytes = 32 * 1024 * 1024;
+  // Mail (docs/notifications.md): the SMTP server (`--smtp-url smtp://host:port`; empty: mail
+  // stays pending), the sender (`--mail-from`), retries (`--mail-max-attempts`, backoff from
+  // mail_first_retry doubling up to mail_max_retry), how long a row may sit in `sending` before
+  // it counts as interrupted and is sent again, and the SMTP timeout (below that lease).
+  std::string smtp_url;
+  std::string mail_from = "noc@candela.test";
+  int mail_max_attempts = 10;
+  std::chrono::seconds mail_first_retry{30};
+  std::chrono::seconds mail_max_retry{std::chrono::hours(1)};
+  std::chrono::seconds mail_claim_lease{std::chrono::minutes(5)};
+  std::chrono::seconds smtp_timeout{60};
+  // Maintenance notices (docs/maintenance.md): the reminder goes this long before a scheduled
+  // window starts (`--maintenance-reminder-hours`, default 24).
+  std::chrono::hours maintenance_reminder{24};
+  // Ticket attachments (docs/support.md, "Tickets"): files under random names in this folder
+  // (`--attachment-store`; default attachments/ beside the SQLite file, var/attachments with
+  // PostgreSQL); each at most control::TicketAttachments::kMaxBytes (10 MiB).
+  std::filesystem::path attachment_store = "var/attachments";
 };
 
 // A periodic task of the portal (e.g. the overdue-invalidation check). Route modules add theirs

@@ -1,8 +1,13 @@
-// Staff endpoints for edges: list, create (node token shown once), show, change.
+// Staff endpoints for edges: list, create (node token shown once), show, change. Each edge says
+// whether an open maintenance window drains it ("draining", "maintenance_reference"): the router
+// moves traffic away from those.
 #include <soci/soci.h>
+
+#include <map>
 
 #include "control/edge_registry.hpp"
 #include "control/invalidations.hpp"
+#include "control/maintenance_drain.hpp"
 #include "portal/etag.hpp"
 #include "portal/feed_json.hpp"
 #include "portal/json_body.hpp"
@@ -13,6 +18,29 @@ namespace candela::portal {
 namespace {
 
 using control::EdgeRegistry;
+using DrainMap = std::map<std::string, std::string>;
+
+// edge_json plus the maintenance drain state; the ETag covers both, so a client's cached copy
+// goes stale when the edge starts or stops draining.
+nlohmann::json edge_view(const control::Edge& edge, const DrainMap& draining) {
+  nlohmann::json body = edge_json(edge);
+  const auto found = draining.find(edge.edge_id);
+  body["draining"] = found != draining.end();
+  body["maintenance_reference"] =
+      found != draining.end() ? nlohmann::json(found->second) : nlohmann::json(nullptr);
+  return body;
+}
+
+// Reads the drain state into `draining` after `result` succeeded (in the same session).
+template <typename T>
+Result<T> with_drains(soci::session& session, const Clock& clock, Result<T> result,
+                      DrainMap& draining) {
+  if (!result.ok()) return result;
+  auto drains = control::draining_edges(session, clock.now());
+  if (!drains.ok()) return Error{drains.failure()};
+  draining = std::move(drains).value();
+  return result;
+}
 
 Response with_etag(Response response, const nlohmann::json& edge) {
   response.set_header("ETag", ETag::from_content(edge.dump()).header_value());
@@ -24,14 +52,17 @@ Response list_edges(ApiContext& context, const Request& request) {
   if (!principal) return principal.problem().to_response(request.request_id);
   auto page = parse_page_request(request);
   if (!page) return page.problem().to_response(request.request_id);
+  DrainMap draining;
   auto edges = context.db.with_session([&](soci::session& session) {
-    return EdgeRegistry(session, context.clock, context.random)
-        .list(*principal, page->after_key, static_cast<int>(page->limit));
+    return with_drains(session, context.clock,
+                       EdgeRegistry(session, context.clock, context.random)
+                           .list(*principal, page->after_key, static_cast<int>(page->limit)),
+                       draining);
   });
   if (!edges.ok()) return error_response(edges.failure(), request);
   nlohmann::json body = {{"items", nlohmann::json::array()}};
   for (const auto& edge : edges->edges)
-    body["items"].push_back(edge_json(edge));
+    body["items"].push_back(edge_view(edge, draining));
   return page_response(request, *page, edges->next_after, std::move(body));
 }
 
@@ -61,11 +92,14 @@ Response create_edge(ApiContext& context, const Request& request) {
     }
   }
   if (auto problem = reader.problem()) return problem->to_response(request.request_id);
+  DrainMap draining;
   auto created = context.db.with_transaction([&](soci::session& session) {
-    return EdgeRegistry(session, context.clock, context.random).create(*principal, edge);
+    return with_drains(
+        session, context.clock,
+        EdgeRegistry(session, context.clock, context.random).create(*principal, edge), draining);
   });
   if (!created.ok()) return error_response(created.failure(), request);
-  nlohmann::json body = edge_json(created->edge);
+  nlohmann::json body = edge_view(created->edge, draining);
   body["node_token"] = *created->node_token;
   Response response = json_response(201, body);
   response.set_header("Location", "/api/v1/edges/" + percent_encode(created->edge.edge_id));
@@ -77,12 +111,15 @@ Response create_edge(ApiContext& context, const Request& request) {
 Response get_edge(ApiContext& context, const Request& request) {
   auto principal = context.authenticate(request);
   if (!principal) return principal.problem().to_response(request.request_id);
+  DrainMap draining;
   auto edge = context.db.with_session([&](soci::session& session) {
-    return EdgeRegistry(session, context.clock, context.random)
-        .get(*principal, request.param("edge_id"));
+    return with_drains(session, context.clock,
+                       EdgeRegistry(session, context.clock, context.random)
+                           .get(*principal, request.param("edge_id")),
+                       draining);
   });
   if (!edge.ok()) return error_response(edge.failure(), request);
-  const nlohmann::json body = edge_json(edge.value());
+  const nlohmann::json body = edge_view(edge.value(), draining);
   const ETag etag = ETag::from_content(body.dump());
   if (evaluate_if_none_match(request, etag) == ReadPrecondition::kNotModified) {
     return not_modified(etag);
@@ -109,17 +146,21 @@ Response patch_edge(ApiContext& context, const Request& request) {
 
   const std::string& edge_id = request.param("edge_id");
   std::optional<Problem> precondition;
+  DrainMap draining;
   auto updated =
       context.db.with_transaction([&](soci::session& session) -> Result<control::EdgeWithToken> {
         precondition.reset();
         EdgeRegistry registry(session, context.clock, context.random);
         // If-Match (optional) guards against overwriting another operator's change.
-        auto current = registry.get(*principal, edge_id);
+        auto current =
+            with_drains(session, context.clock, registry.get(*principal, edge_id), draining);
         if (!current.ok()) return Error{current.failure()};
         precondition = evaluate_if_match(
-            request, ETag::from_content(edge_json(current.value()).dump()), IfMatchRule::kOptional);
+            request, ETag::from_content(edge_view(current.value(), draining).dump()),
+            IfMatchRule::kOptional);
         if (precondition) return Error{precondition->detail, ErrorKind::kPrecondition};
-        auto result = registry.update(*principal, edge_id, change);
+        auto result = with_drains(session, context.clock,
+                                  registry.update(*principal, edge_id, change), draining);
         if (!result.ok()) return result;
         // A deactivated edge no longer holds up open invalidations.
         if (change.active == false) {
@@ -130,7 +171,7 @@ Response patch_edge(ApiContext& context, const Request& request) {
       });
   if (precondition) return precondition->to_response(request.request_id);
   if (!updated.ok()) return error_response(updated.failure(), request);
-  const nlohmann::json edge = edge_json(updated->edge);
+  const nlohmann::json edge = edge_view(updated->edge, draining);
   nlohmann::json body = edge;
   if (updated->node_token) body["node_token"] = *updated->node_token;
   // The ETag is the edge's (what GET shows), never the one-time token's.

@@ -92,6 +92,11 @@ nlohmann::json invalidation_json(const control::Invalidation& invalidation) {
 }
 
 nlohmann::json notification_json(const control::Notification& n) {
+  const nlohmann::json category =
+      n.category ? nlohmann::json(std::string(control::notification_category_name(*n.category)))
+                 : nlohmann::json(nullptr);
+  const nlohmann::json template_id =
+      n.template_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(n.template_id);
   return {{"id", n.id},
           {"recipient_user_id",
            n.recipient_user_id ? nlohmann::json(*n.recipient_user_id) : nlohmann::json(nullptr)},
@@ -102,6 +107,8 @@ nlohmann::json notification_json(const control::Notification& n) {
           {"body", n.body},
           {"entity_type", n.entity_type},
           {"entity_id", n.entity_id},
+          {"category", category},
+          {"template", template_id},
           {"created_at", utc_timestamp(n.created_at)},
           {"read_at", utc_timestamp_or_null(n.read_at)}};
 }

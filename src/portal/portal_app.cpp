@@ -40,11 +40,16 @@ class PortalApp::Impl {
     register_edge_routes(router_, *context_);
     register_feed_routes(router_, *context_);
     register_invalidation_routes(router_, *context_);
+    register_notification_routes(router_, *context_);
     register_service_routes(router_, *context_);
     register_configuration_routes(router_, *context_);
     register_deployment_routes(router_, *context_);
     register_usage_routes(router_, *context_);
     register_log_routes(router_, *context_);
+    register_noc_routes(router_, *context_);
+    register_maintenance_routes(router_, *context_);
+    register_support_routes(router_, *context_);
+    register_ticket_routes(router_, *context_);
   }
 
   ~Impl() { stop(); }
@@ -60,6 +65,10 @@ class PortalApp::Impl {
     const std::size_t chunk_limit = options_.settings.max_log_chunk_bytes;
     http.body_limit_for = [chunk_limit](std::string_view method,
                                         std::string_view target) -> std::optional<std::size_t> {
+      if (method == "POST" && target.starts_with("/api/v1/tickets/") &&
+          target.substr(0, target.find('?')).ends_with("/attachments")) {
+        return kTicketAttachmentBodyLimit;
+      }
       if (!target.starts_with("/api/v1/edges/")) return std::nullopt;
       if (method == "PUT" && target.find("/log-chunks/") != std::string_view::npos) {
         return std::max<std::size_t>(chunk_limit, 1024 * 1024);

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "common/offset_file_clock.hpp"
 #include "http/listen_address.hpp"
 #include "portal/portal_app.hpp"
 
@@ -29,7 +30,13 @@ struct PortalArgs {
   std::string bootstrap_admin_email;
   std::string bootstrap_admin_password_file;
   int usage_minute_days = 100;
-  std::string log_store;  // empty: logs/ next to the SQLite file, else var/logs
+  std::string log_store;          // empty: logs/ next to the SQLite file, else var/logs
+  std::string clock_offset_file;  // drills and tests: seconds added to the system clock
+  std::string smtp_url;           // empty: mail stays queued
+  std::string mail_from = "noc@candela.test";
+  int mail_max_attempts = 10;
+  int maintenance_reminder_hours = 24;  // reminder of a scheduled maintenance window
+  std::string attachment_store;         // empty: attachments/ next to the SQLite file
 };
 
 // The first line of the file, without its line ending (so `echo secret > file` works).
@@ -54,6 +61,14 @@ std::filesystem::path log_store_folder(const std::string& option, const std::str
   std::string file = database.substr(kSqlite.size());
   file = file.substr(0, file.find('?'));
   return std::filesystem::path(file).parent_path() / "logs";
+}
+
+// Ticket attachments: like the log store, beside the SQLite file unless told otherwise.
+std::filesystem::path attachment_store_folder(const std::string& option,
+                                              const std::string& database) {
+  if (!option.empty()) return option;
+  if (!database.starts_with("sqlite://")) return "var/attachments";
+  return log_store_folder("", database).parent_path() / "attachments";
 }
 
 // Blocks SIGINT/SIGTERM in every thread (call before any thread starts), then waits for one.
@@ -81,6 +96,11 @@ int run_portal(const PortalArgs& args) {
   options.settings.master_key_file = args.master_key_file;
   options.settings.usage_minute_days = args.usage_minute_days;
   options.settings.log_store = log_store_folder(args.log_store, args.database);
+  options.settings.attachment_store = attachment_store_folder(args.attachment_store, args.database);
+  options.settings.smtp_url = args.smtp_url;
+  options.settings.mail_from = args.mail_from;
+  options.settings.mail_max_attempts = args.mail_max_attempts;
+  options.settings.maintenance_reminder = std::chrono::hours(args.maintenance_reminder_hours);
   if (args.bootstrap_admin_email.empty() != args.bootstrap_admin_password_file.empty()) {
     std::fprintf(stderr,
                  "candela portal: --bootstrap-admin-email and --bootstrap-admin-password-file go "
@@ -95,6 +115,15 @@ int run_portal(const PortalArgs& args) {
       return 2;
     }
     options.bootstrap_admin = PortalOptions::BootstrapAdmin{args.bootstrap_admin_email, *password};
+  }
+
+  std::optional<OffsetFileClock> offset_clock;
+  if (!args.clock_offset_file.empty()) {
+    offset_clock.emplace(args.clock_offset_file);
+    options.clock = &*offset_clock;
+    std::fprintf(stderr, "candela portal: clock offset from %s (now %lld s)\n",
+                 args.clock_offset_file.c_str(),
+                 static_cast<long long>(offset_clock->offset().count()));
   }
 
   sigset_t set;
@@ -150,6 +179,24 @@ void register_portal_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--log-store", args->log_store,
                   "Folder of delivered access logs (default: logs/ beside the SQLite --db file, "
                   "var/logs with PostgreSQL)");
+  cmd->add_option("--attachment-store", args->attachment_store,
+                  "Folder of ticket attachments (default: attachments/ beside the SQLite --db "
+                  "file, var/attachments with PostgreSQL)");
+  cmd->add_option("--clock-offset-file", args->clock_offset_file,
+                  "For drills and tests: the portal's clock runs ahead by the number of seconds "
+                  "in this file (re-read when it changes; missing file: 0)");
+  cmd->add_option("--smtp-url", args->smtp_url,
+                  "SMTP server for notification mail, e.g. smtp://127.0.0.1:2525 (default none: "
+                  "mail stays queued)");
+  cmd->add_option("--mail-from", args->mail_from,
+                  "Sender address of notification mail (default noc@candela.test)");
+  cmd->add_option("--mail-max-attempts", args->mail_max_attempts,
+                  "Delivery attempts before a message is given up as failed (default 10)")
+      ->check(CLI::Range(1, 100));
+  cmd->add_option("--maintenance-reminder-hours", args->maintenance_reminder_hours,
+                  "Remind affected customers of scheduled maintenance this many hours before it "
+                  "starts (default 24)")
+      ->check(CLI::Range(1, 168));
   cmd->callback([&exit_code, args] { exit_code = run_portal(*args); });
 }
 

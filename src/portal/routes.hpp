@@ -22,6 +22,9 @@ void register_edge_routes(Router& router, ApiContext& context);
 void register_feed_routes(Router& router, ApiContext& context);
 // Invalidations per SCID and by id, GET /api/v1/notifications, the overdue-invalidation job.
 void register_invalidation_routes(Router& router, ApiContext& context);
+// POST /api/v1/notifications/{id}/read, GET/PUT /api/v1/notification-preferences,
+// GET /api/v1/mail-deliveries, POST /api/v1/mail-deliveries/{id}/retry, the mail delivery job.
+void register_notification_routes(Router& router, ApiContext& context);
 
 // Services: GET/POST /api/v1/services, GET/PATCH /api/v1/services/{scid}.
 void register_service_routes(Router& router, ApiContext& context);
@@ -39,5 +42,22 @@ inline constexpr std::size_t kUsageBatchBodyLimit = 16 * 1024 * 1024;
 // Logs: PUT /api/v1/edges/{edge_id}/log-chunks/{chunk} (node token), the log files of a service
 // (list, download), PUT /api/v1/services/{scid}/log-retention, and the hourly retention job.
 void register_log_routes(Router& router, ApiContext& context);
+// NOC (docs/noc.md): POST /api/v1/noc/alarms (monitor token or NOC staff), monitor credentials
+// under /api/v1/noc/monitors, GET /api/v1/noc/dashboard, /api/v1/noc/events[/{reference}].
+void register_noc_routes(Router& router, ApiContext& context);
+
+// Maintenance windows: GET/POST /api/v1/maintenance, GET/PATCH /api/v1/maintenance/{reference},
+// .../cancel, .../complete, .../calendar.ics, and the "maintenance-notices" job.
+void register_maintenance_routes(Router& router, ApiContext& context);
+
+// Support (docs/support.md): severities, centres, the UTC duty schedule, on-duty, escalation
+// levels and the MTTR report under /api/v1/support.
+void register_support_routes(Router& router, ApiContext& context);
+
+// Tickets (docs/support.md, "Tickets"): /api/v1/tickets, one ticket, notes, transitions,
+// escalation, attachments, and the "ticket-escalation" job (every 15 s).
+void register_ticket_routes(Router& router, ApiContext& context);
+// The body limit of a ticket attachment upload (granted to POST .../attachments only).
+inline constexpr std::size_t kTicketAttachmentBodyLimit = 10 * 1024 * 1024;
 
 }  // namespace candela::portal

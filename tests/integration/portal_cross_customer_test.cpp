@@ -4,16 +4,24 @@
 // answer without any of A's data. A route without a row in the table fails the test, so a new
 // endpoint cannot ship without its tenancy check. Afterwards A's data must be unchanged.
 #include <gtest/gtest.h>
+#include <soci/soci.h>
 
+#include <chrono>
+#include <ctime>
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "control/database.hpp"
+#include "control/notifier.hpp"
 #include "support/portal_fixture.hpp"
 
 namespace candela::testing {
 namespace {
+
+const control::NotificationTemplate kAcmeNotice{
+    "account.test", control::NotificationCategory::kAccount, "For Acme only", "Acme's notice"};
 
 enum class Expect {
   kRefused,        // 403 or 404
@@ -72,6 +80,95 @@ class CrossCustomerTest : public PortalTest {
                   {{"kind", "url"}, {"mode", "hard"}, {"values", {"http://www.acme.test/a.jpg"}}});
     ASSERT_TRUE(invalidation.status == 201 || invalidation.status == 202) << invalidation.body;
     invalidation_id_ = std::to_string(invalidation.json["id"].get<long long>());
+    // A notification and a queued mail for Ana (notification routes).
+    auto noticed = context().db.with_transaction([&](soci::session& s) {
+      control::Notice notice;
+      notice.tmpl = &kAcmeNotice;
+      notice.entity_type = "service";
+      notice.entity_id = scid_;
+      control::NotificationRecipients to;
+      to.user_ids = {ana_};
+      return control::Notifier(s, clock()).notify(notice, to);
+    });
+    ASSERT_TRUE(noticed.ok()) << noticed.error();
+    auto ids = context().db.with_session([&](soci::session& s) -> Result<std::string> {
+      long long notification = 0;
+      long long mail = 0;
+      s << "SELECT MAX(id) FROM notifications WHERE recipient_user_id = :u", soci::use(ana_),
+          soci::into(notification);
+      s << "SELECT MAX(id) FROM mail_outbox", soci::into(mail);
+      mail_id_ = std::to_string(mail);
+      return std::to_string(notification);
+    });
+    ASSERT_TRUE(ids.ok()) << ids.error();
+    notification_id_ = ids.value();
+    // Acme's traffic went through London, so a London maintenance window affects Acme only.
+    const long long minute = control::to_epoch_ms(
+        std::chrono::floor<std::chrono::minutes>(clock().now() - std::chrono::hours(1)));
+    auto traffic = context().db.with_session([&](soci::session& s) -> Result<bool> {
+      s << "INSERT INTO usage_minute (edge_id, scid, property, minute, revision, requests, bytes,"
+           " body_bytes, fill_bytes, hits, misses, stale, revalidated, passes, errors, status_1xx,"
+           " status_2xx, status_3xx, status_4xx, status_5xx, http, https, peak_rps) VALUES"
+           " ('edge-lon-1', :s, 'www', :m, 1, 1, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, "
+           "1)",
+          soci::use(scid_), soci::use(minute);
+      return true;
+    });
+    ASSERT_TRUE(traffic.ok()) << traffic.error();
+    maintenance_starts_ =
+        std::chrono::floor<std::chrono::hours>(clock().now()) + std::chrono::hours(48);
+    auto window = root.post("/api/v1/maintenance", maintenance_window());
+    ASSERT_EQ(window.status, 201) << window.body;
+    maintenance_reference_ = window.json["reference"];
+    // edge-lon-1 goes down: a NOC event with a proactive ticket for Acme (NOC routes).
+    auto alarm = root.post("/api/v1/noc/alarms", {{"kind", "edge_down"},
+                                                  {"edge_id", "edge-lon-1"},
+                                                  {"state", "firing"},
+                                                  {"observed_at", "2025-01-01T00:00:00Z"},
+                                                  {"summary", "edge-lon-1 does not answer"}});
+    ASSERT_EQ(alarm.status, 201) << alarm.body;
+    ASSERT_EQ(alarm.json["tickets_opened"].size(), 1u) << alarm.body;
+    noc_event_reference_ = alarm.json["event"]["reference"];
+    // Ana's impairment ticket with a public attachment (ticket routes).
+    ApiClient ana_client = signed_in("ana@acme.test", kPassword);
+    auto ticket = ana_client.post(
+        "/api/v1/tickets", {{"type", "service_impairment"},
+                            {"subject", "Acme video stalls"},
+                            {"scid", scid_},
+                            {"description", "Segments time out"},
+                            {"alarm_info", "5xx 12%"},
+                            {"problem_started_at", utc(clock().now() - std::chrono::minutes(10))},
+                            {"contact",
+                             {{"name", "Ana"},
+                              {"email", "ana@acme.test"},
+                              {"phones", {"+44 20 7946 0000"}},
+                              {"alternate_contact", "NOC +44 20 7946 0999"}}}});
+    ASSERT_EQ(ticket.status, 201) << ticket.body;
+    ticket_reference_ = ticket.json["reference"];
+    auto attached = ana_client.send(
+        "POST", "/api/v1/tickets/" + ticket_reference_ + "/attachments?filename=acme.txt",
+        std::string("Acme trace"), {}, "text/plain");
+    ASSERT_EQ(attached.status, 201) << attached.body;
+    attachment_id_ = std::to_string(attached.json["id"].get<long long>());
+  }
+
+  nlohmann::json maintenance_window() const {
+    const SysTime starts = maintenance_starts_;
+    return {{"kind", "scheduled"},
+            {"impact", "service_affecting"},
+            {"title", "London router upgrade"},
+            {"starts_at", utc(starts)},
+            {"ends_at", utc(starts + std::chrono::hours(2))},
+            {"cache_groups", {"london"}}};
+  }
+
+  static std::string utc(SysTime t) {
+    const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
+    std::tm tm{};
+    gmtime_r(&seconds, &tm);
+    char buffer[32];
+    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buffer;
   }
 
   nlohmann::json document() const {
@@ -94,6 +191,12 @@ class CrossCustomerTest : public PortalTest {
     if (path.rfind("/api/v1/users/", 0) == 0) id = std::to_string(ana_);
     if (path.rfind("/api/v1/deployments/", 0) == 0) id = deployment_id_;
     if (path.rfind("/api/v1/invalidations/", 0) == 0) id = invalidation_id_;
+    if (path.rfind("/api/v1/notifications/", 0) == 0) id = notification_id_;
+    if (path.rfind("/api/v1/mail-deliveries/", 0) == 0) id = mail_id_;
+    if (path.rfind("/api/v1/tickets/", 0) == 0) {
+      replace("reference", ticket_reference_);
+      id = attachment_id_;
+    }
     replace("id", id);
     replace("scid", scid_);
     replace("version", "1");
@@ -104,6 +207,11 @@ class CrossCustomerTest : public PortalTest {
     replace("chunk", "20261125T010000.000Z");
     replace("property", "www");
     replace("period", "2026-11-25");
+    replace("monitor_id", "monitor-1");
+    if (path.rfind("/api/v1/noc/events/", 0) == 0) replace("reference", noc_event_reference_);
+    if (path.rfind("/api/v1/maintenance/", 0) == 0) replace("reference", maintenance_reference_);
+    replace("n", "1");       // a severity
+    replace("code", "TUL");  // a support centre
     if (path.find('{') != std::string::npos) ADD_FAILURE() << "unfilled parameter in " << path;
     if (path.ends_with("/diff")) path += "?against=1";
     return path;
@@ -178,6 +286,15 @@ class CrossCustomerTest : public PortalTest {
           {{"kind", "url"}, {"mode", "hard"}, {"values", {"http://www.acme.test/a.jpg"}}}}},
         {"GET /api/v1/invalidations/{id}", {Expect::kRefused}},
         {"GET /api/v1/notifications", {Expect::kOnlyOwnData}},
+        // Notifications: read marks and preferences are the caller's own (an API key has no
+        // preferences: 403); the mail outbox is for provider staff only.
+        {"POST /api/v1/notifications/{id}/read", {Expect::kRefused}},
+        {"GET /api/v1/notification-preferences", {Expect::kOnlyOwnData}},
+        {"PUT /api/v1/notification-preferences",
+         {Expect::kOnlyOwnData,
+          {{"preferences", {{{"category", "tickets"}, {"email", false}, {"portal", true}}}}}}},
+        {"GET /api/v1/mail-deliveries", {Expect::kStaffOnly}},
+        {"POST /api/v1/mail-deliveries/{id}/retry", {Expect::kStaffOnly}},
         {"GET /api/v1/edges", {Expect::kStaffOnly}},
         {"POST /api/v1/edges",
          {Expect::kStaffOnly,
@@ -204,6 +321,58 @@ class CrossCustomerTest : public PortalTest {
         {"GET /api/v1/services/{scid}/log-files", {Expect::kRefused}},
         {"GET /api/v1/services/{scid}/log-files/{property}/{period}", {Expect::kRefused}},
         {"PUT /api/v1/services/{scid}/log-retention", {Expect::kRefused, {{"days", 1}}}},
+        // Maintenance: customers read the windows affecting their own services (404 for
+        // others'); only NOC engineers and provider admins change them (403).
+        {"GET /api/v1/maintenance", {Expect::kOnlyOwnData}},
+        {"POST /api/v1/maintenance", {Expect::kStaffOnly, maintenance_window()}},
+        {"GET /api/v1/maintenance/{reference}", {Expect::kRefused}},
+        {"PATCH /api/v1/maintenance/{reference}", {Expect::kStaffOnly, {{"title", "Hijacked"}}}},
+        {"POST /api/v1/maintenance/{reference}/cancel",
+         {Expect::kStaffOnly, {{"reason", "not yours"}}}},
+        {"POST /api/v1/maintenance/{reference}/complete", {Expect::kStaffOnly}},
+        {"GET /api/v1/maintenance/{reference}/calendar.ics", {Expect::kRefused}},
+        // Support: the configuration is global (no customer data); changes are provider_admin's
+        // (403 before the body is read); MTTR for A's customer number does not exist for B.
+        {"GET /api/v1/support/severities", {Expect::kOnlyOwnData}},
+        {"PUT /api/v1/support/severities/{n}", {Expect::kStaffOnly, {{"name", "Hijacked"}}}},
+        {"GET /api/v1/support/centres", {Expect::kOnlyOwnData}},
+        {"PUT /api/v1/support/centres/{code}", {Expect::kStaffOnly, {{"languages", {"en"}}}}},
+        {"PUT /api/v1/support/schedule", {Expect::kStaffOnly, {{"schedule", nullptr}}}},
+        {"GET /api/v1/support/on-duty", {Expect::kOnlyOwnData}},
+        {"GET /api/v1/support/escalation-levels", {Expect::kStaffOnly}},
+        {"PUT /api/v1/support/escalation-levels", {Expect::kStaffOnly, {{"levels", nullptr}}}},
+        {"GET /api/v1/support/mttr", {Expect::kRefused}},
+        // NOC: provider staff and monitor tokens only; a customer's alarm is refused (403).
+        {"POST /api/v1/noc/alarms",
+         {Expect::kStaffOnly,
+          {{"kind", "origin_unreachable"},
+           {"scid", scid_},
+           {"state", "firing"},
+           {"observed_at", "2026-11-25T01:00:00Z"},
+           {"summary", "forged"}}}},
+        {"GET /api/v1/noc/monitors", {Expect::kStaffOnly}},
+        {"POST /api/v1/noc/monitors", {Expect::kStaffOnly, {{"monitor_id", "rogue"}}}},
+        {"DELETE /api/v1/noc/monitors/{monitor_id}", {Expect::kStaffOnly}},
+        {"GET /api/v1/noc/dashboard", {Expect::kStaffOnly}},
+        {"GET /api/v1/noc/events", {Expect::kStaffOnly}},
+        {"GET /api/v1/noc/events/{reference}", {Expect::kStaffOnly}},
+        // Tickets: another customer's ticket does not exist for B (404); B's own list is empty;
+        // A's SCID in a new ticket is refused as an unknown service (400 at /scid).
+        {"GET /api/v1/tickets", {Expect::kOnlyOwnData}},
+        {"POST /api/v1/tickets",
+         {Expect::kOnlyOwnData,
+          {{"type", "service_change"},
+           {"subject", "Move it"},
+           {"scid", scid_},
+           {"description", "Change A's service"}}}},
+        {"GET /api/v1/tickets/{reference}", {Expect::kRefused}},
+        {"PATCH /api/v1/tickets/{reference}", {Expect::kRefused, {{"severity", 1}}}},
+        {"POST /api/v1/tickets/{reference}/notes",
+         {Expect::kRefused, {{"body", "hello"}, {"visibility", "public"}}}},
+        {"POST /api/v1/tickets/{reference}/transitions", {Expect::kRefused, {{"to", "closed"}}}},
+        {"POST /api/v1/tickets/{reference}/escalate", {Expect::kRefused, {{"reason", "mine"}}}},
+        {"POST /api/v1/tickets/{reference}/attachments", {Expect::kRefused}},
+        {"GET /api/v1/tickets/{reference}/attachments/{id}", {Expect::kRefused}},
     };
   }
 
@@ -230,6 +399,7 @@ class CrossCustomerTest : public PortalTest {
       if (key == "GET /api/v1/feed") path += "?after=0&wait=0";
       if (key == "GET /api/v1/usage") path += "?scid=" + scid_ + "&from=2026-11-01&to=2026-11-02";
       if (key == "GET /api/v1/usage/live") path += "?scid=" + scid_;
+      if (key == "GET /api/v1/support/mttr") path += "?customer=" + customer_number_;
       ApiClient caller = make_client();
       const bool has_body =
           route.method == "POST" || route.method == "PUT" || route.method == "PATCH";
@@ -288,7 +458,9 @@ class CrossCustomerTest : public PortalTest {
           "/api/v1/access-groups/" + std::to_string(acme_uk_),
           "/api/v1/customers/" + customer_number_,
           "/api/v1/customers/" + customer_number_ + "/account-team",
-          "/api/v1/users/" + std::to_string(ana_), "/api/v1/api-keys/" + acme_key_.key_id}) {
+          "/api/v1/users/" + std::to_string(ana_), "/api/v1/api-keys/" + acme_key_.key_id,
+          "/api/v1/maintenance/" + maintenance_reference_, "/api/v1/tickets/" + ticket_reference_,
+          "/api/v1/tickets/" + ticket_reference_ + "/attachments/" + attachment_id_}) {
       auto response = root.get(path);
       EXPECT_EQ(response.status, 200) << path << " " << response.body;
       snapshot[path] = response.body;
@@ -311,7 +483,11 @@ class CrossCustomerTest : public PortalTest {
   static constexpr const char* kPassword = "a long enough password";
   long long acme_ = 0, acme_uk_ = 0, bravo_ = 0, ana_ = 0;
   IssuedKey acme_key_, bravo_key_;
-  std::string customer_number_, scid_, deployment_id_, invalidation_id_;
+  std::string notification_id_, mail_id_;
+  std::string customer_number_, scid_, deployment_id_, invalidation_id_, maintenance_reference_;
+  std::string noc_event_reference_;
+  SysTime maintenance_starts_;
+  std::string ticket_reference_, attachment_id_;
 };
 
 TEST_P(CrossCustomerTest, AnotherCustomersUserReachesNothingOfCustomerA) {

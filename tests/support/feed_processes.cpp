@@ -19,7 +19,8 @@ std::string read_file(const std::string& path) {
 
 }  // namespace
 
-PortalProcess::PortalProcess() : port_(free_port()) {
+PortalProcess::PortalProcess(std::vector<std::string> extra_args)
+    : extra_args_(std::move(extra_args)), port_(free_port()) {
   std::ofstream(dir_.path() + "/admin-password") << kAdminPassword << "\n";
   start();
 }
@@ -30,13 +31,22 @@ PortalProcess::~PortalProcess() {
 
 void PortalProcess::start() {
   const std::string log_path = dir_.path() + "/portal.log";
-  process_ = std::make_unique<ChildProcess>(
-      std::vector<std::string>{
-          candela_binary(), "portal", "--listen", "127.0.0.1:" + std::to_string(port_), "--db",
-          "sqlite://" + dir_.path() + "/portal.db", "--master-key-file",
-          dir_.path() + "/master.key", "--threads", "16", "--bootstrap-admin-email", kAdminEmail,
-          "--bootstrap-admin-password-file", dir_.path() + "/admin-password"},
-      log_path);
+  std::vector<std::string> args{candela_binary(),
+                                "portal",
+                                "--listen",
+                                "127.0.0.1:" + std::to_string(port_),
+                                "--db",
+                                "sqlite://" + dir_.path() + "/portal.db",
+                                "--master-key-file",
+                                dir_.path() + "/master.key",
+                                "--threads",
+                                "16",
+                                "--bootstrap-admin-email",
+                                kAdminEmail,
+                                "--bootstrap-admin-password-file",
+                                dir_.path() + "/admin-password"};
+  args.insert(args.end(), extra_args_.begin(), extra_args_.end());
+  process_ = std::make_unique<ChildProcess>(std::move(args), log_path);
   if (!wait_for_port(port_, std::chrono::seconds(20))) {
     throw std::runtime_error("the portal did not start:\n" + log());
   }

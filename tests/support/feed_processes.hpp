@@ -17,8 +17,9 @@ class PortalProcess {
   static constexpr const char* kAdminEmail = "admin@provider.example";
   static constexpr const char* kAdminPassword = "a long admin password";
 
-  // Starts `candela portal` on a free port with a fresh SQLite store and waits until it listens.
-  PortalProcess();
+  // Starts `candela portal` on a free port with a fresh SQLite store and waits until it listens;
+  // `extra_args` are appended to its command line (e.g. --smtp-url).
+  explicit PortalProcess(std::vector<std::string> extra_args = {});
   ~PortalProcess();
 
   int port() const { return port_; }
@@ -27,9 +28,12 @@ class PortalProcess {
   void stop();
   void start();
   std::string log() const;
+  // The folder of the store, the master key and the log.
+  const std::string& dir() const { return dir_.path(); }
 
  private:
   TempDir dir_;
+  std::vector<std::string> extra_args_;
   int port_;
   std::unique_ptr<ChildProcess> process_;
 };

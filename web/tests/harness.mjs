@@ -54,12 +54,12 @@ export function freePort() {
 // A child process whose stdout/stderr go to a log file; `listening` resolves with the port
 // announced as "listening on http://127.0.0.1:PORT".
 class Child {
-  constructor(name, args, logDir) {
+  constructor(name, args, logDir, command = candela) {
     this.name = name;
     this.logPath = join(logDir, `${name}.log`);
     this.output = '';
     const log = createWriteStream(this.logPath);
-    this.proc = spawn(candela, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.proc = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const collect = (chunk) => {
       this.output += chunk.toString();
       log.write(chunk);
@@ -70,12 +70,12 @@ class Child {
     this.proc.on('exit', (code, signal) => log.write(`\n[exited: code ${code}, signal ${signal}]\n`));
   }
 
-  async listeningPort(timeoutMs = 20000) {
+  async listeningPort(timeoutMs = 20000, scheme = 'http') {
     return waitFor(
       `${this.name} to listen (log: ${this.logPath})`,
       () => {
         if (this.proc.exitCode !== null) throw new Error(`${this.name} exited early: ${this.output.slice(-800)}`);
-        const m = this.output.match(/listening on http:\/\/127\.0\.0\.1:(\d+)/);
+        const m = this.output.match(new RegExp(`listening on ${scheme}://127\\.0\\.0\\.1:(\\d+)`));
         return m ? Number(m[1]) : null;
       },
       { timeoutMs },
@@ -189,8 +189,8 @@ export class World {
     this.children = [];
   }
 
-  start(name, args) {
-    const child = new Child(name, args, this.logDir);
+  start(name, args, command = candela) {
+    const child = new Child(name, args, this.logDir, command);
     this.children.push(child);
     running.add(child.proc);
     child.proc.on('exit', () => running.delete(child.proc));
@@ -207,7 +207,8 @@ export class World {
     return { child, root, port, put: (path, content) => writeFileSync(join(root, path), content) };
   }
 
-  async portal(adminEmail, adminPassword) {
+  // `extraArgs` are more `candela portal` flags (e.g. --clock-offset-file, --smtp-url).
+  async portal(adminEmail, adminPassword, extraArgs = []) {
     const passwordFile = join(this.dir, 'admin-password');
     writeFileSync(passwordFile, `${adminPassword}\n`, { mode: 0o600 });
     const child = this.start('portal', [
@@ -224,6 +225,7 @@ export class World {
       adminEmail,
       '--bootstrap-admin-password-file',
       passwordFile,
+      ...extraArgs,
     ]);
     const port = await child.listeningPort(30000);
     const url = `http://127.0.0.1:${port}`;

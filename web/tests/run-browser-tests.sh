@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs the portal's browser tests (web/tests/*.test.mjs) with Node's test runner, Playwright
-# (playwright-core) driving Debian's headless Chromium. CTest runs this as `browser.portal`.
+# Runs the portal's browser tests (web/tests/*.test.mjs, or the files named as arguments) with
+# Node's test runner, Playwright (playwright-core) driving Debian's headless Chromium. CTest runs
+# this as `browser.portal`.
 #
 # Environment: CANDELA_BINARY (the built candela), CANDELA_SCREENSHOTS (folder for screenshots),
 # optionally CHROMIUM (default /usr/bin/chromium) and CANDELA_WEB_ROOT (default web/dist).
@@ -27,4 +28,8 @@ export CHROMIUM="$chromium" CANDELA_WEB_ROOT="$web_root"
 export CANDELA_SCREENSHOTS="${CANDELA_SCREENSHOTS:-$web_dir/../build/screenshots}"
 mkdir -p "$CANDELA_SCREENSHOTS"
 cd "$web_dir"
+# Arguments name test files to run (e.g. tests/support.test.mjs); none runs them all.
+if [[ $# -gt 0 ]]; then
+  exec node --test --test-concurrency=1 --test-reporter=spec "$@"
+fi
 exec node --test --test-concurrency=1 --test-reporter=spec tests/*.test.mjs

@@ -88,6 +88,9 @@ TEST(Reference, FormatsWithPrefixYearAndPaddedSequence) {
   EXPECT_EQ(format_ticket_reference(2026, 1), "TKT-2026-000001");
   EXPECT_EQ(format_invoice_number(2027, 999999), "INV-2027-999999");
   EXPECT_EQ(format_invoice_number(2027, 1234567), "INV-2027-1234567");
+  EXPECT_EQ(format_reference(ReferenceKind::kMaintenance, 2026, 7), "MNT-2026-000007");
+  EXPECT_EQ(format_reference(ReferenceKind::kNocEvent, 2026, 8), "EVT-2026-000008");
+  EXPECT_FALSE(parse_reference(ReferenceKind::kNocEvent, "MNT-2026-000007").has_value());
   EXPECT_THROW((void)format_order_number(99, 1), std::invalid_argument);
   EXPECT_THROW((void)format_order_number(2026, 0), std::invalid_argument);
 }

@@ -10,11 +10,10 @@
 namespace candela::control {
 
 inline const std::filesystem::path kExampleDir =
-    std::filesystem::path(__FILE__).parent_path() / "data";
+    std::filesystem::path(CANDELA_SOURCE_DIR) / "tests/unit/control/data";
 
 // The user documentation, whose examples and field lists the tests compare with the code.
-inline const std::filesystem::path kDocsDir =
-    std::filesystem::path(__FILE__).parent_path() / "../../../docs";
+inline const std::filesystem::path kDocsDir = std::filesystem::path(CANDELA_SOURCE_DIR) / "docs";
 
 inline std::string read_text(const std::filesystem::path& path) {
   std::ifstream in(path);

@@ -53,6 +53,8 @@ export interface RequestOptions {
   query?: Record<string, string | number | boolean | null | undefined>;
   // 401 answers are passed to onUnauthorized unless the caller handles them (sign-in does).
   quietUnauthorized?: boolean;
+  // A file sent as it is (an attachment upload) instead of a JSON body.
+  raw?: { body: Blob; contentType: string };
 }
 
 const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -65,8 +67,11 @@ export class ApiClient {
 
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { Accept: 'application/json' };
-    let body: string | undefined;
-    if (options.body !== undefined) {
+    let body: string | Blob | undefined;
+    if (options.raw) {
+      headers['Content-Type'] = options.raw.contentType || 'application/octet-stream';
+      body = options.raw.body;
+    } else if (options.body !== undefined) {
       headers['Content-Type'] = 'application/json';
       body = JSON.stringify(options.body);
     }
@@ -120,6 +125,10 @@ export class ApiClient {
   }
   delete<T>(path: string, options?: RequestOptions) {
     return this.request<T>('DELETE', path, options);
+  }
+  // POSTs a file as the request body with its own Content-Type.
+  upload<T>(path: string, file: Blob, contentType: string, options: RequestOptions = {}) {
+    return this.request<T>('POST', path, { ...options, raw: { body: file, contentType } });
   }
 
   // Every item of a paginated list (`items` + `next_cursor`), following cursors up to `max`.

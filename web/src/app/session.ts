@@ -121,3 +121,17 @@ export function mayConfigure(): boolean {
 export function mayManageUsers(): boolean {
   return hasRole('admin', 'provider_admin');
 }
+
+// Support staff who work tickets: change state, write internal notes, change severity.
+export function mayWorkTickets(): boolean {
+  return hasRole('cdn_support_technician', 'noc_engineer', 'provider_admin', 'customer_care_manager');
+}
+
+// Maintenance windows are created, rescheduled and cancelled by the NOC.
+export function mayManageMaintenance(): boolean {
+  return hasRole('noc_engineer', 'provider_admin');
+}
+
+export function isProviderAdmin(): boolean {
+  return hasRole('provider_admin');
+}

@@ -144,12 +144,16 @@ export function renderChrome(): void {
   const links: Array<[string, string]> = [
     ['/', 'Services'],
     ['/usage', 'Usage'],
+    ['/tickets', 'Tickets'],
+    ['/maintenance', 'Maintenance'],
+    ['/support', 'Support'],
+    ['/support/mttr', 'MTTR report'],
     ['/users', 'Users'],
     ['/api-keys', 'API keys'],
     ['/account-team', 'Account team'],
     ['/notifications', 'Notifications'],
   ];
-  if (isStaff()) links.push(['/edges', 'Edges']);
+  if (isStaff()) links.push(['/noc', 'NOC dashboard'], ['/edges', 'Edges'], ['/mail-deliveries', 'Mail deliveries']);
   replaceChildren(
     navSlot,
     h(
@@ -165,11 +169,19 @@ export function renderChrome(): void {
 // aria-current on the navigation links that lead to the current page.
 export function markCurrent(): void {
   const path = location.pathname;
-  document.querySelectorAll<HTMLAnchorElement>('.main-nav a, .group-nav a').forEach((a) => {
+  const links = Array.from(document.querySelectorAll<HTMLAnchorElement>('.main-nav a, .group-nav a'));
+  const leads = (href: string) =>
+    href === '/' ? path === '/' || path.startsWith('/groups/') : path === href || path.startsWith(`${href}/`);
+  // Only the most specific link is current ("MTTR report" on /support/mttr, not also "Support").
+  const best = new Map<Element | null, number>();
+  for (const a of links) {
     const href = a.getAttribute('href') ?? '';
-    const current =
-      href === '/' ? path === '/' || path.startsWith('/groups/') : path === href || path.startsWith(`${href}/`);
-    if (current) a.setAttribute('aria-current', 'page');
+    const nav = a.closest('nav');
+    if (leads(href)) best.set(nav, Math.max(best.get(nav) ?? -1, href.length));
+  }
+  links.forEach((a) => {
+    const href = a.getAttribute('href') ?? '';
+    if (leads(href) && best.get(a.closest('nav')) === href.length) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   });
 }

@@ -16,7 +16,7 @@ interface BaseOptions {
 
 export interface InputOptions extends BaseOptions {
   value: string | number | null | undefined;
-  type?: 'text' | 'email' | 'password' | 'number' | 'url' | 'search' | 'date' | 'datetime-local';
+  type?: 'text' | 'email' | 'password' | 'number' | 'url' | 'search' | 'date' | 'datetime-local' | 'month' | 'time';
   placeholder?: string;
   min?: number | string;
   max?: number | string;
