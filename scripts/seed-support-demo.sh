@@ -13,7 +13,7 @@ password_of() { grep -F "$1 " "$credentials" | head -1 | cut -d' ' -f2-; }
 as_user() {  # email, then ctl arguments: runs ctl with that user's own session file
   local email=$1
   shift
-  local config="$var/ctl-${email%%@*}.json"
+  local config="$var/ctl-${email//[^a-zA-Z0-9]/-}.json"
   if [ ! -f "$config" ]; then
     password_of "$email" > "$var/.password.tmp"
     CANDELA_CTL_CONFIG="$config" "$candela" ctl --portal "$portal" login --email "$email" \

@@ -11,6 +11,7 @@
 #include "control/database.hpp"
 #include "control/principal_audit.hpp"
 #include "control/store_guard.hpp"
+#include "control/text_rules.hpp"
 
 namespace candela::control {
 namespace {
@@ -47,23 +48,6 @@ Status may_change(const Principal& principal) {
   return Error{is_provider_reader(principal) ? "your role may look at edges but not change them"
                                              : "edges are managed by the provider's staff",
                ErrorKind::kForbidden};
-}
-
-bool valid_edge_id(std::string_view id) {
-  if (id.empty() || id.size() > EdgeRegistry::kMaxEdgeIdLength) return false;
-  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
-  if (!alnum(id.front())) return false;
-  for (char c : id) {
-    if (!alnum(c) && c != '-' && c != '.' && c != '_') return false;
-  }
-  return true;
-}
-
-bool printable_text(std::string_view text) {
-  for (unsigned char c : text) {
-    if (c < 0x20 || c == 0x7f) return false;
-  }
-  return true;
 }
 
 // "host:port" or "[v6]:port"; the host a DNS name or an address literal.
@@ -106,7 +90,7 @@ bool valid_address(std::string_view address) {
 
 std::vector<std::pair<std::string, std::string>> check_cache_group(const std::string& group) {
   if (group.empty() || group.size() > EdgeRegistry::kMaxCacheGroupLength ||
-      !printable_text(group)) {
+      !is_printable_text(group)) {
     return {{"/cache_group", "must be 1 to " + std::to_string(EdgeRegistry::kMaxCacheGroupLength) +
                                  " printable characters, e.g. \"lon1\""}};
   }
@@ -214,7 +198,7 @@ Result<EdgeWithToken> EdgeRegistry::create(const Principal& principal, const New
   return guarded("could not create the edge", [&]() -> Result<EdgeWithToken> {
     if (auto allowed = may_change(principal); !allowed.ok()) return Error{allowed.failure()};
     std::vector<std::pair<std::string, std::string>> fields;
-    if (!valid_edge_id(edge.edge_id)) {
+    if (!is_node_id(edge.edge_id, kMaxEdgeIdLength)) {
       fields.emplace_back("/edge_id", "must be 1 to " + std::to_string(kMaxEdgeIdLength) +
                                           " characters: lower-case letters, digits, '-', '.', '_',"
                                           " starting with a letter or digit");

@@ -17,17 +17,11 @@
 #include "control/principal_audit.hpp"
 #include "control/reference_numbers.hpp"
 #include "control/store_guard.hpp"
+#include "control/text_rules.hpp"
 #include "control/tickets.hpp"
 
 namespace candela::control {
 namespace {
-
-bool printable_text(std::string_view text) {
-  for (unsigned char c : text) {
-    if (c < 0x20 || c == 0x7f) return false;
-  }
-  return true;
-}
 
 // Property ids are the configuration's ("www", "img-eu"); anything printable without spaces
 // keeps a mistyped value from being stored as something else.
@@ -135,7 +129,7 @@ Status NocAlarms::validate(const Alarm& alarm) {
                                             " monitor observed the condition");
   }
   if (alarm.summary.empty() || alarm.summary.size() > kMaxSummaryLength ||
-      !printable_text(alarm.summary)) {
+      !is_printable_text(alarm.summary)) {
     fields.emplace_back("/summary", "must be 1 to " + std::to_string(kMaxSummaryLength) +
                                         " characters on one line");
   }

@@ -13,6 +13,7 @@
 #include "control/noc_events.hpp"
 #include "control/principal_audit.hpp"
 #include "control/store_guard.hpp"
+#include "control/text_rules.hpp"
 
 namespace candela::control {
 namespace {
@@ -46,23 +47,6 @@ struct MonitorRow {
     return out;
   }
 };
-
-bool valid_monitor_id(std::string_view id) {
-  if (id.empty() || id.size() > NocMonitors::kMaxMonitorIdLength) return false;
-  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
-  if (!alnum(id.front())) return false;
-  for (char c : id) {
-    if (!alnum(c) && c != '-' && c != '.' && c != '_') return false;
-  }
-  return true;
-}
-
-bool printable_text(std::string_view text) {
-  for (unsigned char c : text) {
-    if (c < 0x20 || c == 0x7f) return false;
-  }
-  return true;
-}
 
 bool well_formed_token(std::string_view token) {
   if (token.size() != kTokenLength) return false;
@@ -113,13 +97,13 @@ Result<NocMonitorWithToken> NocMonitors::create(const Principal& principal,
       return Error{allowed.failure()};
     }
     std::vector<std::pair<std::string, std::string>> fields;
-    if (!valid_monitor_id(monitor_id)) {
+    if (!is_node_id(monitor_id, kMaxMonitorIdLength)) {
       fields.emplace_back("/monitor_id",
                           "must be 1 to " + std::to_string(kMaxMonitorIdLength) +
                               " characters: lower-case letters, digits, '-', '.', '_', starting"
                               " with a letter or digit");
     }
-    if (description.size() > kMaxDescriptionLength || !printable_text(description)) {
+    if (description.size() > kMaxDescriptionLength || !is_printable_text(description)) {
       fields.emplace_back("/description", "must be at most " +
                                               std::to_string(kMaxDescriptionLength) +
                                               " characters without control characters");
