@@ -341,3 +341,49 @@ export class EdgeUplink {
     );
   }
 }
+
+// A browser scenario for node:test: `body(open)` gets `open(who)`, which signs `who` in on a fresh
+// browser context and returns its page. On failure every open page is screenshotted
+// (failed-<prefix><name>-N.png) and the tail of the processes' logs printed; contexts always
+// close. `state()` returns the file's { browser, portalUrl, world } once its before() has run.
+export function scenarioRunner(test, state, prefix = '') {
+  return function scenario(name, body) {
+    test(name, async () => {
+      const { browser, portalUrl, world } = state();
+      const contexts = [];
+      const open = async (who) => {
+        const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, acceptDownloads: true });
+        contexts.push(context);
+        const page = await context.newPage();
+        await page.goto(`${portalUrl}/sign-in`);
+        await page.getByLabel('Email').fill(who.email);
+        await page.getByLabel('Password').fill(who.password);
+        await page.getByRole('button', { name: 'Sign in' }).click();
+        await page.getByText('Signed in as').waitFor();
+        return page;
+      };
+      try {
+        await body(open);
+      } catch (error) {
+        const slug = name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+        let n = 0;
+        for (const context of contexts) {
+          for (const page of context.pages()) {
+            await page
+              .screenshot({ path: join(screenshots, `failed-${prefix}${slug}-${++n}.png`), fullPage: true })
+              .catch(() => {});
+          }
+        }
+        console.error(world.logTail(20));
+        throw error;
+      } finally {
+        for (const context of contexts) await context.close().catch(() => {});
+      }
+    });
+  };
+}
+
+// A screenshot of the visible part of `page` for the record (screenshots/<name>.png).
+export async function shot(page, name) {
+  await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: false });
+}

@@ -12,7 +12,18 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
-import { ApiSession, EdgeUplink, World, chromiumPath, itemsOf, screenshots, sleep, waitFor } from './harness.mjs';
+import {
+  ApiSession,
+  EdgeUplink,
+  World,
+  chromiumPath,
+  scenarioRunner,
+  shot,
+  itemsOf,
+  screenshots,
+  sleep,
+  waitFor,
+} from './harness.mjs';
 import { SmtpSink } from './mail-sink.mjs';
 import { PortalClock } from './portal-clock.mjs';
 
@@ -60,43 +71,7 @@ async function signedIn(who) {
   return session;
 }
 
-function scenario(name, body) {
-  test(name, async () => {
-    const contexts = [];
-    const open = async (who) => {
-      const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, acceptDownloads: true });
-      contexts.push(context);
-      const page = await context.newPage();
-      await page.goto(`${portal.url}/sign-in`);
-      await page.getByLabel('Email').fill(who.email);
-      await page.getByLabel('Password').fill(who.password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByText('Signed in as').waitFor();
-      return page;
-    };
-    try {
-      await body(open);
-    } catch (error) {
-      const slug = name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
-      let n = 0;
-      for (const context of contexts) {
-        for (const page of context.pages()) {
-          await page
-            .screenshot({ path: join(screenshots, `failed-support-${slug}-${++n}.png`), fullPage: true })
-            .catch(() => {});
-        }
-      }
-      console.error(world.logTail(20));
-      throw error;
-    } finally {
-      for (const context of contexts) await context.close().catch(() => {});
-    }
-  });
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: false });
-}
+const scenario = scenarioRunner(test, () => ({ browser, portalUrl: portal.url, world }), 'support-');
 
 // The value shown beside a term of a details list (<dt>term</dt><dd>value</dd>).
 async function detail(page, term) {

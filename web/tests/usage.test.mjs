@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
-import { ApiSession, EdgeUplink, World, chromiumPath, screenshots, waitFor } from './harness.mjs';
+import { ApiSession, EdgeUplink, World, chromiumPath, scenarioRunner, shot, screenshots, waitFor } from './harness.mjs';
 
 const admin = { email: 'admin@provider.test', password: 'admin-password-for-tests' };
 const alice = { email: 'alice@usage-a.test', password: 'alice-password-for-tests', name: 'Alice Able' };
@@ -122,43 +122,7 @@ function seededRows() {
 const grouped = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
 const count = (n) => grouped.format(n);
 
-async function shot(page, name) {
-  await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: false });
-}
-
-function scenario(name, body) {
-  test(name, async () => {
-    const contexts = [];
-    const open = async (who) => {
-      const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, acceptDownloads: true });
-      contexts.push(context);
-      const page = await context.newPage();
-      await page.goto(`${portal.url}/sign-in`);
-      await page.getByLabel('Email').fill(who.email);
-      await page.getByLabel('Password').fill(who.password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByText('Signed in as').waitFor();
-      return page;
-    };
-    try {
-      await body(open);
-    } catch (error) {
-      const slug = name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
-      let n = 0;
-      for (const context of contexts) {
-        for (const page of context.pages()) {
-          await page
-            .screenshot({ path: join(screenshots, `failed-${slug}-${++n}.png`), fullPage: true })
-            .catch(() => {});
-        }
-      }
-      console.error(world.logTail(15));
-      throw error;
-    } finally {
-      for (const context of contexts) await context.close().catch(() => {});
-    }
-  });
-}
+const scenario = scenarioRunner(test, () => ({ browser, portalUrl: portal.url, world }), '');
 
 // The text of the cell in `column` of the row whose header cell is `rowLabel`.
 async function cell(table, rowLabel, column) {
