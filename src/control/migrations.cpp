@@ -334,24 +334,25 @@ Result<MigrationReport> Migrator::run() {
     }
     for (const Migration& migration : migrations_) {
       if (applied.count(migration.version) != 0) continue;
-      Status status = database_.transaction_on(session, [&](soci::session& s) -> Status {
+      // True when this run applied it; false when another portal did so since `applied` was read.
+      Result<bool> done = database_.transaction_on(session, [&](soci::session& s) -> Result<bool> {
         int already = 0;
         s << "SELECT COUNT(*) FROM schema_migrations WHERE version = :v",
             soci::use(migration.version), soci::into(already);
-        if (already != 0) return ok_status();
+        if (already != 0) return false;
         for (const std::string& statement : migration.statements) {
           s << for_dialect(statement, database_.dialect());
         }
         const long long now = to_epoch_ms(clock_.now());
         s << "INSERT INTO schema_migrations (version, name, applied_at) VALUES (:v, :n, :t)",
             soci::use(migration.version), soci::use(migration.name), soci::use(now);
-        return ok_status();
+        return true;
       });
-      if (!status.ok()) {
+      if (!done.ok()) {
         return Error{"migration " + std::to_string(migration.version) + " (" + migration.name +
-                     ") failed and was rolled back: " + status.error()};
+                     ") failed and was rolled back: " + done.error()};
       }
-      report.applied.push_back(migration.version);
+      if (*done) report.applied.push_back(migration.version);
     }
     report.to_version = latest_version();
     return report;

@@ -288,7 +288,7 @@ scenario('editing and deploying a configuration changes what the edges serve', a
   await page.getByLabel('Comment for this version').fill('fill from origin B, add img alias');
   await page.getByRole('button', { name: 'Save new version' }).click();
   const saved = latest + 1;
-  await page.getByText(`Saved version ${saved}.`).waitFor();
+  await page.locator('#main').getByText(`Saved version ${saved}.`).waitFor();
   assert.equal(await port.getAttribute('aria-invalid'), null);
 
   await page.getByRole('button', { name: `Deploy v${saved} → production` }).click();
