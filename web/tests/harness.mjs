@@ -387,3 +387,24 @@ export function scenarioRunner(test, state, prefix = '') {
 export async function shot(page, name) {
   await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: false });
 }
+
+// A customer organisation (top access group), its customer number and one active service, made
+// through the API by a signed-in provider admin; returns { group, customer, service }.
+export async function createCustomerWithService(api, name) {
+  const group = await api.must('POST', '/api/v1/access-groups', { name, parent_id: null });
+  const customer = await api.must('POST', '/api/v1/customers', {
+    name,
+    organisation_id: group.id,
+    billing_address: { line1: '1 Test Street', city: 'Testville', postal_code: 'T1 1TT' },
+    country: 'GB',
+    invoice_delivery: 'email',
+    invoice_email: 'billing@example.test',
+  });
+  const service = await api.must('POST', '/api/v1/services', {
+    access_group_id: group.id,
+    customer_number: customer.customer_number,
+    reason: 'browser test',
+  });
+  await api.must('PATCH', `/api/v1/services/${service.scid}`, { state: 'active', reason: 'browser test' });
+  return { group, customer, service };
+}

@@ -14,6 +14,7 @@ import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
 import {
   ApiSession,
+  createCustomerWithService,
   EdgeUplink,
   World,
   chromiumPath,
@@ -122,21 +123,7 @@ before(async () => {
     ]);
     const api = await signedIn(admin);
     const setUp = async (name, user) => {
-      const group = await api.must('POST', '/api/v1/access-groups', { name, parent_id: null });
-      const customer = await api.must('POST', '/api/v1/customers', {
-        name,
-        organisation_id: group.id,
-        billing_address: { line1: '1 Test Street', city: 'Testville', postal_code: 'T1 1TT' },
-        country: 'GB',
-        invoice_delivery: 'email',
-        invoice_email: 'billing@example.test',
-      });
-      const service = await api.must('POST', '/api/v1/services', {
-        access_group_id: group.id,
-        customer_number: customer.customer_number,
-        reason: 'browser test',
-      });
-      await api.must('PATCH', `/api/v1/services/${service.scid}`, { state: 'active', reason: 'browser test' });
+      const { group, customer, service } = await createCustomerWithService(api, name);
       await api.must('POST', '/api/v1/users', {
         name: user.name,
         email: user.email,

@@ -8,7 +8,17 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
-import { ApiSession, EdgeUplink, World, chromiumPath, scenarioRunner, shot, screenshots, waitFor } from './harness.mjs';
+import {
+  ApiSession,
+  createCustomerWithService,
+  EdgeUplink,
+  World,
+  chromiumPath,
+  scenarioRunner,
+  shot,
+  screenshots,
+  waitFor,
+} from './harness.mjs';
 
 const admin = { email: 'admin@provider.test', password: 'admin-password-for-tests' };
 const alice = { email: 'alice@usage-a.test', password: 'alice-password-for-tests', name: 'Alice Able' };
@@ -153,21 +163,7 @@ before(async () => {
     api = new ApiSession(portal.url);
     await api.signIn(admin.email, admin.password);
     const setUp = async (name, users) => {
-      const group = await api.must('POST', '/api/v1/access-groups', { name, parent_id: null });
-      const customer = await api.must('POST', '/api/v1/customers', {
-        name,
-        organisation_id: group.id,
-        billing_address: { line1: '1 Test Street', city: 'Testville', postal_code: 'T1 1TT' },
-        country: 'GB',
-        invoice_delivery: 'email',
-        invoice_email: 'billing@example.test',
-      });
-      const service = await api.must('POST', '/api/v1/services', {
-        access_group_id: group.id,
-        customer_number: customer.customer_number,
-        reason: 'browser test',
-      });
-      await api.must('PATCH', `/api/v1/services/${service.scid}`, { state: 'active', reason: 'browser test' });
+      const { group, service } = await createCustomerWithService(api, name);
       for (const [user, role] of users) {
         await api.must('POST', '/api/v1/users', {
           name: user.name,
