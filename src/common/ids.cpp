@@ -65,6 +65,8 @@ std::string_view reference_prefix(ReferenceKind kind) {
       return "MNT";
     case ReferenceKind::kNocEvent:
       return "EVT";
+    case ReferenceKind::kBillingRequest:
+      return "BRQ";
   }
   return "";
 }

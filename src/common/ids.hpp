@@ -50,7 +50,7 @@ bool is_valid_scid(std::string_view scid);
 // Sequential business references: PREFIX-YYYY-NNNNNN, e.g. ORD-2026-000123 (control/
 // reference_numbers allocates them). The sequence is
 // per kind and never reused; it is zero-padded to six digits and simply grows past 999999.
-enum class ReferenceKind { kOrder, kTicket, kInvoice, kMaintenance, kNocEvent };
+enum class ReferenceKind { kOrder, kTicket, kInvoice, kMaintenance, kNocEvent, kBillingRequest };
 
 struct Reference {
   ReferenceKind kind;
@@ -58,7 +58,7 @@ struct Reference {
   std::uint64_t sequence;
 };
 
-// "ORD", "TKT", "INV", "MNT" or "EVT".
+// "ORD", "TKT", "INV", "MNT", "EVT" or "BRQ".
 std::string_view reference_prefix(ReferenceKind kind);
 // Formats a reference; year must be 1000..9999 and sequence at least 1 (the caller guarantees).
 std::string format_reference(ReferenceKind kind, int year, std::uint64_t sequence);

@@ -6,12 +6,18 @@
 #include <map>
 #include <utility>
 
+#include "control/billing_migration.hpp"
+#include "control/billing_request_migration.hpp"
+#include "control/contract_migration.hpp"
+#include "control/feed_kind_migration.hpp"
 #include "control/feed_migration.hpp"
 #include "control/identity_migration.hpp"
 #include "control/log_migration.hpp"
 #include "control/maintenance_migration.hpp"
 #include "control/noc_migration.hpp"
 #include "control/notification_migration.hpp"
+#include "control/order_migration.hpp"
+#include "control/payment_migration.hpp"
 #include "control/reference_migration.hpp"
 #include "control/services_migration.hpp"
 #include "control/support_migration.hpp"
@@ -264,7 +270,13 @@ const std::vector<Migration>& builtin_migrations() {
                                                     support_migration(),
                                                     ticket_migration(),
                                                     noc_migration(),
-                                                    maintenance_migration()};
+                                                    maintenance_migration(),
+                                                    feed_kind_migration(),
+                                                    contract_migration(),
+                                                    order_migration(),
+                                                    billing_migration(),
+                                                    payment_migration(),
+                                                    billing_request_migration()};
   return migrations;
 }
 
@@ -343,6 +355,8 @@ Result<MigrationReport> Migrator::run() {
         for (const std::string& statement : migration.statements) {
           s << for_dialect(statement, database_.dialect());
         }
+        const auto& dialect_steps = postgres ? migration.postgresql_steps : migration.sqlite_steps;
+        if (dialect_steps) dialect_steps(s);
         const long long now = to_epoch_ms(clock_.now());
         s << "INSERT INTO schema_migrations (version, name, applied_at) VALUES (:v, :n, :t)",
             soci::use(migration.version), soci::use(migration.name), soci::use(now);

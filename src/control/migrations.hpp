@@ -2,6 +2,7 @@
 // transaction.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -12,11 +13,15 @@
 namespace candela::control {
 
 // One schema step. Statements run one by one; "{pk}" in them becomes the dialect's
-// auto-increment primary key, so each statement is written once for both databases.
+// auto-increment primary key, so each statement is written once for both databases. The few
+// changes the two dialects cannot share (SQLite cannot alter a CHECK constraint) go in
+// `sqlite_steps` / `postgresql_steps`, which run after `statements` in the same transaction.
 struct Migration {
   int version;
   std::string name;
   std::vector<std::string> statements;
+  std::function<void(soci::session&)> sqlite_steps = {};
+  std::function<void(soci::session&)> postgresql_steps = {};
 };
 
 // The migrations this build knows, versions 1, 2, ... in order. Never edit a released one:

@@ -83,6 +83,13 @@ class Services {
   // kConflict for a transition the lifecycle does not allow.
   Result<Service> change_state(const Principal& principal, std::string_view scid, ServiceState to,
                                const std::string& reason);
+  // The same change without authorization, for jobs and other domain modules after their own
+  // checks (collections suspending for non-payment, orders activating, the cessation job).
+  // `actor` names who did it in the audit trail ("collections", or a user's name) and
+  // `actor_user_id` the user when there is one. Like change_state it appends a "service_state"
+  // feed event, so edges stop (suspended), resume (active) or drop (disconnected) the service.
+  Result<Service> apply_state(std::string_view scid, ServiceState to, const std::string& reason,
+                              const std::string& actor, std::optional<long long> actor_user_id);
 
  private:
   Result<Service> load(std::string_view scid);

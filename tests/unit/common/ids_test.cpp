@@ -91,6 +91,7 @@ TEST(Reference, FormatsWithPrefixYearAndPaddedSequence) {
   EXPECT_EQ(format_reference(ReferenceKind::kMaintenance, 2026, 7), "MNT-2026-000007");
   EXPECT_EQ(format_reference(ReferenceKind::kNocEvent, 2026, 8), "EVT-2026-000008");
   EXPECT_FALSE(parse_reference(ReferenceKind::kNocEvent, "MNT-2026-000007").has_value());
+  EXPECT_EQ(format_reference(ReferenceKind::kBillingRequest, 2026, 9), "BRQ-2026-000009");
   EXPECT_THROW((void)format_order_number(99, 1), std::invalid_argument);
   EXPECT_THROW((void)format_order_number(2026, 0), std::invalid_argument);
 }
