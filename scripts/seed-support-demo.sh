@@ -6,22 +6,10 @@ set -euo pipefail
 candela=${1:?usage: seed-support-demo.sh candela portal-url var-dir}
 portal=${2:?}
 var=${3:?}
-credentials="$var/demo-credentials.txt"
+# shellcheck source=demo-lib.sh
+source "$(dirname "$0")/demo-lib.sh"
 scid=$(cat "$var/demo-scid")
 
-password_of() { grep -F "$1 " "$credentials" | head -1 | cut -d' ' -f2-; }
-as_user() {  # email, then ctl arguments: runs ctl with that user's own session file
-  local email=$1
-  shift
-  local config="$var/ctl-${email//[^a-zA-Z0-9]/-}.json"
-  if [ ! -f "$config" ]; then
-    password_of "$email" > "$var/.password.tmp"
-    CANDELA_CTL_CONFIG="$config" "$candela" ctl --portal "$portal" login --email "$email" \
-      --password-file "$var/.password.tmp" > /dev/null
-    rm -f "$var/.password.tmp"
-  fi
-  CANDELA_CTL_CONFIG="$config" "$candela" ctl --portal "$portal" --json "$@"
-}
 utc() { date -u -d "$1" +%Y-%m-%dT%H:%M:%SZ; }
 
 as_user admin@demo-media.test api POST /api/v1/tickets -d "{

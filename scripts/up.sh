@@ -72,6 +72,7 @@ pids+=($!)
 "$candela" portal --listen "127.0.0.1:$portal_port" --db "sqlite://$var/portal.db" \
   --web-root "$top/web/dist" --master-key-file "$var/portal-master.key" \
   --smtp-url "smtp://127.0.0.1:$smtp_port" --mail-from "noc@candela.test" \
+  --clock-offset-file "$var/clock-offset" --cdn-domain "cdn.candela.test" \
   --bootstrap-admin-email "$admin_email" --bootstrap-admin-password-file "$var/admin.password" \
   > "$var/log/portal.log" 2>&1 &
 pids+=($!)
@@ -86,6 +87,11 @@ if [ ! -f "$var/seeded" ]; then
   touch "$var/seeded"
 fi
 scid=$(cat "$var/demo-scid")
+# The business demo: an order activated 40 days ago and last month's invoice (docs/orders.md).
+if [ ! -f "$var/seeded-billing" ]; then
+  "$top/scripts/seed-billing-demo.sh" "$candela" "$portal" "$var" "$origin_port" "$var/clock-offset"
+  touch "$var/seeded-billing"
+fi
 
 for i in 0 1; do
   n=$((i + 1))
@@ -154,6 +160,13 @@ Try:
   Support tickets:            $portal/tickets       (a demo impairment ticket is open)
   Maintenance calendar:       $portal/maintenance   (a demo window next Saturday, notices in $var/mail/)
   NOC dashboard:              $portal/noc           (sign in as noc-engineer@candela.test)
+  Orders:                     $portal/orders        (order $(cat "$var/demo-order") activated SCID $(cat "$var/demo-shop-scid");
+                              disconnect order $(cat "$var/demo-disconnect-order") waits for the account director's quote)
+  Connection notice:          $portal/services/$(cat "$var/demo-shop-scid")/connection-notice
+  Billing:                    $portal/billing       (invoice $(cat "$var/demo-invoice") with an open billing request;
+                              sign in as billing-coordinator@candela.test to record a payment)
+  $candela ctl orders list
+  $candela ctl invoices download $(cat "$var/demo-invoice") --format pdf -o invoice.pdf
 
 Press Ctrl-C to stop.
 TEXT

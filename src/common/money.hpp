@@ -9,9 +9,13 @@
 
 namespace candela {
 
+// A 128-bit signed integer for exact intermediate products (GCC/Clang extension; the
+// `__extension__` keeps -Wpedantic quiet). Use this name, not `__int128`, in callers.
+__extension__ typedef __int128 Int128;
+
 // round(numerator / denominator) half away from zero; denominator must be > 0. 128-bit
 // intermediate values, so products of amounts, days and rates cannot overflow.
-long long divide_rounded(__int128 numerator, __int128 denominator);
+long long divide_rounded(Int128 numerator, Int128 denominator);
 
 // "1234.56", "-0.05", "0.00": plain, two decimals, for CSV and machine-readable output.
 std::string format_amount(long long minor);

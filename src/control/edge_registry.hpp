@@ -87,7 +87,7 @@ struct Ack {
 struct AckOutcome {
   Ack ack;           // the stored acknowledgement (the first one, if this was a repeat)
   bool recorded;     // false when the edge had already acknowledged this event
-  std::string kind;  // the event's kind: "deployment" or "invalidation"
+  std::string kind;  // the event's kind: "deployment", "invalidation" or "service_state"
 };
 
 // One edge's state for one feed event (a deployment or an invalidation).

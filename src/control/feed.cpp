@@ -16,9 +16,11 @@ bool is_postgresql(soci::session& session) {
 }  // namespace
 
 Result<long long> Feed::append(std::string_view kind, const nlohmann::json& payload) {
-  if (kind != "deployment" && kind != "invalidation") {
-    return Error{"a feed event's kind must be \"deployment\" or \"invalidation\", not \"" +
-                 std::string(kind) + "\""};
+  if (kind != "deployment" && kind != "invalidation" && kind != "service_state") {
+    return Error{
+        "a feed event's kind must be \"deployment\", \"invalidation\" or \"service_state\", "
+        "not \"" +
+        std::string(kind) + "\""};
   }
   if (!payload.is_object()) return Error{"a feed event's payload must be a JSON object"};
   const std::string kind_text(kind);

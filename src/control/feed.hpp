@@ -1,4 +1,5 @@
-// Feed: the one ordered stream of events (deployments, invalidations) every edge long-polls.
+// Feed: the one ordered stream of events (deployments, invalidations, service states) every edge
+// long-polls.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -17,7 +18,7 @@ namespace candela::control {
 
 struct FeedEvent {
   long long sequence = 0;
-  std::string kind;  // "deployment" or "invalidation"
+  std::string kind;  // "deployment", "invalidation" or "service_state"
   nlohmann::json payload;
   SysTime created_at;
 };

@@ -16,12 +16,17 @@ void widen_on_sqlite(soci::session& session) {
   int schema_version = 0;
   session << "PRAGMA schema_version", soci::into(schema_version);
   session << "PRAGMA writable_schema = ON";
+  // soci::use keeps a reference until the statement runs at the end of the full expression:
+  // the strings must outlive it (temporaries would be destroyed first).
+  const std::string old_kinds(kOldKinds);
+  const std::string new_kinds(kNewKinds);
   session << "UPDATE sqlite_schema SET sql = replace(sql, :old_kinds, :new_kinds)"
              " WHERE type = 'table' AND name = 'feed_events'",
-      soci::use(std::string(kOldKinds)), soci::use(std::string(kNewKinds));
+      soci::use(old_kinds), soci::use(new_kinds);
   // Other connections reload the schema when its version changes.
   session << "PRAGMA schema_version = " + std::to_string(schema_version + 1);
-  session << "PRAGMA writable_schema = OFF";
+  // RESET (rather than OFF) also makes this connection parse the edited schema again.
+  session << "PRAGMA writable_schema = RESET";
 }
 
 void widen_on_postgresql(soci::session& session) {

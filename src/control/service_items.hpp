@@ -13,6 +13,7 @@
 #include "common/civil_date.hpp"
 #include "common/clock.hpp"
 #include "common/result.hpp"
+#include "control/database.hpp"
 #include "control/early_termination.hpp"
 #include "control/usage_charges.hpp"
 
@@ -80,6 +81,8 @@ class ServiceItems {
  public:
   ServiceItems(soci::session& session, const Clock& clock) : session_(session), clock_(clock) {}
 
+  // One item by id (kNotFound when there is none).
+  Result<ServiceItem> get(long long item_id);
   Result<std::vector<ServiceItem>> for_service(std::string_view scid);  // all, oldest first
   // Items of `scid` in service on `on`.
   Result<std::vector<ServiceItem>> in_service(std::string_view scid, const CivilDate& on);

@@ -13,6 +13,7 @@
 #include "control/audit_log.hpp"
 #include "control/authorization.hpp"
 #include "control/database.hpp"
+#include "control/feed.hpp"
 #include "control/principal_audit.hpp"
 #include "control/store_errors.hpp"
 
@@ -93,6 +94,10 @@ Error denied(const Error& error, std::string_view scid, std::string_view what) {
         ErrorKind::kForbidden};
   }
   return error;
+}
+
+bool has_reason(const std::string& reason) {
+  return reason.find_first_not_of(" \t\r\n") != std::string::npos;
 }
 
 std::string_view action_verb(Action action) {
@@ -339,8 +344,29 @@ Result<Service> Services::change_state(const Principal& principal, std::string_v
                                        ServiceState to, const std::string& reason) {
   auto service = get(principal, scid, Action::kProvision);
   if (!service.ok()) return service;
-  if (reason.find_first_not_of(" \t\r\n") == std::string::npos ||
-      reason.size() > kMaxReasonLength) {
+  return transition(service.value(), to, reason,
+                    audit_entry(principal, "service", service->scid, "transition"));
+}
+
+Result<Service> Services::apply_state(std::string_view scid, ServiceState to,
+                                      const std::string& reason, const std::string& actor,
+                                      std::optional<long long> actor_user_id) {
+  auto service = load(scid);
+  if (!service.ok()) return service;
+  // A job that runs again finds its work done: nothing to record, nothing to tell the edges.
+  if (service->state == to && has_reason(reason)) return service;
+  AuditEntry entry;
+  entry.actor_user_id = actor_user_id;
+  entry.entity_type = "service";
+  entry.entity_id = service->scid;
+  entry.action = "transition";
+  entry.details = nlohmann::json{{"actor", actor}}.dump();
+  return transition(service.value(), to, reason, std::move(entry));
+}
+
+Result<Service> Services::transition(const Service& service, ServiceState to,
+                                     const std::string& reason, AuditEntry entry) {
+  if (!has_reason(reason) || reason.size() > kMaxReasonLength) {
     Error invalid{"say why the service changes state"};
     invalid.fields.emplace_back(
         "/reason", reason.size() > kMaxReasonLength
@@ -348,9 +374,9 @@ Result<Service> Services::change_state(const Principal& principal, std::string_v
                        : "is required: say why the state changes");
     return invalid;
   }
-  const ServiceState from = service->state;
+  const ServiceState from = service.state;
   if (from == to) {
-    return Error{"service " + service->scid + " is already " + std::string(service_state_name(to)),
+    return Error{"service " + service.scid + " is already " + std::string(service_state_name(to)),
                  ErrorKind::kConflict};
   }
   if (!service_transition_allowed(from, to)) {
@@ -360,7 +386,7 @@ Result<Service> Services::change_state(const Principal& principal, std::string_v
       if (!service_transition_allowed(from, next)) continue;
       allowed += (allowed.empty() ? "" : ", ") + std::string(service_state_name(next));
     }
-    return Error{"service " + service->scid + " cannot go from " +
+    return Error{"service " + service.scid + " cannot go from " +
                      std::string(service_state_name(from)) + " to " +
                      std::string(service_state_name(to)) +
                      (allowed.empty() ? std::string("; disconnected is final")
@@ -371,19 +397,34 @@ Result<Service> Services::change_state(const Principal& principal, std::string_v
   const std::string to_name(service_state_name(to));
   const long long now = to_epoch_ms(clock_.now());
   try {
-    session_ << "UPDATE services SET state = :to, updated_at = :now"
-                " WHERE id = :id AND state = :from",
-        soci::use(to_name), soci::use(now), soci::use(service->id), soci::use(from_name);
+    soci::statement update =
+        (session_.prepare << "UPDATE services SET state = :to, updated_at = :now"
+                             " WHERE id = :id AND state = :from",
+         soci::use(to_name), soci::use(now), soci::use(service.id), soci::use(from_name));
+    update.execute(true);
+    // Another transaction moved it since it was read: recording (and telling the edges) this
+    // change would contradict the stored state.
+    if (update.get_affected_rows() == 0) {
+      return Error{"service " + service.scid + " changed state meanwhile; read it again and retry",
+                   ErrorKind::kConflict};
+    }
   } catch (const soci::soci_error& e) {
     return storage_error("could not change the service's state", e);
   }
-  AuditEntry entry = audit_entry(principal, "service", service->scid, "transition");
   entry.from_state = from_name;
   entry.to_state = to_name;
   entry.reason = reason;
   auto audited = AuditLog(session_, clock_).append(entry);
   if (!audited.ok()) return Error{audited.failure().message, ErrorKind::kInternal};
-  return load(service->scid);
+  // In the same transaction: the edges learn of the change exactly when it commits
+  // (docs/control-feed.md, "Service states").
+  auto sequence =
+      Feed(session_, clock_)
+          .append("service_state",
+                  nlohmann::json{{"scid", service.scid}, {"state", to_name}, {"reason", reason}});
+  if (!sequence.ok()) return Error{sequence.failure()};
+  last_feed_sequence_ = sequence.value();
+  return load(service.scid);
 }
 
 }  // namespace candela::control

@@ -10,6 +10,7 @@
 #include "common/clock.hpp"
 #include "common/ids.hpp"
 #include "common/result.hpp"
+#include "control/audit_log.hpp"
 #include "control/principal.hpp"
 
 namespace soci {
@@ -88,14 +89,26 @@ class Services {
   // `actor` names who did it in the audit trail ("collections", or a user's name) and
   // `actor_user_id` the user when there is one. Like change_state it appends a "service_state"
   // feed event, so edges stop (suspended), resume (active) or drop (disconnected) the service.
+  // kNotFound for an unknown SCID, kInvalid for a missing reason, kConflict for a transition the
+  // lifecycle does not allow. A service already in `to` is returned unchanged (no audit record,
+  // no feed event), so a job that runs again changes nothing.
   Result<Service> apply_state(std::string_view scid, ServiceState to, const std::string& reason,
                               const std::string& actor, std::optional<long long> actor_user_id);
 
+  // The sequence of the "service_state" feed event the last change_state/apply_state of this
+  // object appended (to wake the edges' long polls once the transaction has committed).
+  std::optional<long long> last_feed_sequence() const { return last_feed_sequence_; }
+
  private:
   Result<Service> load(std::string_view scid);
+  // Checks the reason and the lifecycle, then updates the row, appends `entry` (its states and
+  // reason filled in here) to the audit log and the "service_state" event to the feed.
+  Result<Service> transition(const Service& service, ServiceState to, const std::string& reason,
+                             AuditEntry entry);
 
   soci::session& session_;
   const Clock& clock_;
+  std::optional<long long> last_feed_sequence_;
 };
 
 }  // namespace candela::control

@@ -1,7 +1,6 @@
 // Ticket attachments: files customers and staff add to a ticket, kept on disk under the
-// attachment store (PortalSettings::attachment_store) with random names that never derive from
-// the uploaded filename, size-limited, of allowed types whose first bytes must match, and shown
-// to customers only when public.
+// attachment store (PortalSettings::attachment_store) by the rules of control/attachment_files,
+// and shown to customers only when public.
 #pragma once
 
 #include <cstddef>
@@ -12,6 +11,7 @@
 #include "common/clock.hpp"
 #include "common/ids.hpp"
 #include "common/result.hpp"
+#include "control/attachment_files.hpp"
 #include "control/principal.hpp"
 #include "control/tickets.hpp"
 
@@ -34,17 +34,9 @@ struct AttachmentDownload {
   std::string content;
 };
 
-// The base media type if it is one attachments may have ("image/png", "application/pdf", …).
-std::optional<std::string> allowed_attachment_type(std::string_view content_type);
-// False when the bytes plainly are not of `type` (PNG, JPEG, GIF, PDF, ZIP and gzip signatures;
-// text types must be valid UTF-8 without NUL bytes).
-bool content_matches_type(std::string_view type, std::string_view bytes);
-// The filename to keep: the last path segment, trimmed; empty when nothing usable is left.
-std::string clean_attachment_filename(std::string_view filename);
-
 class TicketAttachments {
  public:
-  static constexpr std::size_t kMaxBytes = 10 * 1024 * 1024;
+  static constexpr std::size_t kMaxBytes = kMaxAttachmentBytes;
 
   TicketAttachments(soci::session& session, const Clock& clock, RandomSource& random,
                     std::filesystem::path store)

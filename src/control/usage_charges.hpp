@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/result.hpp"
@@ -45,8 +46,12 @@ struct UsageChargeLine {
 };
 
 // One line per tier that received bytes (none for zero bytes or a non-per-GB plan).
-std::vector<UsageChargeLine> per_gb_charges(const UsagePlan& plan, long long bytes);
+// `currency` only names the unit in the descriptions.
+std::vector<UsageChargeLine> per_gb_charges(const UsagePlan& plan, long long bytes,
+                                            std::string_view currency = "USD");
 // The overage line when p95 exceeds the commit; nullopt otherwise (or for a non-p95 plan).
-std::optional<UsageChargeLine> p95_overage_charge(const UsagePlan& plan, long long p95_bps);
+// The overage is the exact bit/s above the commit, not rounded up to whole Mbps.
+std::optional<UsageChargeLine> p95_overage_charge(const UsagePlan& plan, long long p95_bps,
+                                                  std::string_view currency = "USD");
 
 }  // namespace candela::control

@@ -62,4 +62,51 @@ struct RawArgs {
 };
 int raw_request(CtlContext& ctx, const RawArgs& args);
 
+// `ctl payments record|list`, `ctl balance` (docs/payments.md).
+struct PaymentArgs {
+  std::string customer;
+  std::string method = "eft";
+  std::string reference;
+  std::string amount;  // "1234.56": major units with at most two decimals
+  std::string received_on;
+  std::string note;
+};
+int record_payment(CtlContext& ctx, const PaymentArgs& args);
+int list_payments(CtlContext& ctx, const std::string& customer);
+int show_balance(CtlContext& ctx, const std::string& customer);
+
+// `ctl orders list|show|create|transition|notice` (docs/orders.md).
+struct OrderTransitionArgs {
+  std::string order_number;
+  std::string to;
+  std::string reason;
+  std::string signer_name;
+  std::string signer_title;
+};
+int list_orders(CtlContext& ctx, const std::string& state);
+int show_order(CtlContext& ctx, const std::string& number);
+int create_order(CtlContext& ctx, const std::string& file);
+int transition_order(CtlContext& ctx, const OrderTransitionArgs& args);
+int show_connection_notice(CtlContext& ctx, const std::string& scid);
+
+// `ctl billing run`, `ctl invoices list|show|download` (docs/billing.md).
+struct BillingRunArgs {
+  std::string period;    // YYYY-MM
+  std::string customer;  // empty: every customer
+};
+struct InvoiceListArgs {
+  std::string customer;
+  std::string period;
+  std::string status;  // open, paid, overdue
+};
+struct InvoiceDownloadArgs {
+  std::string invoice_number;
+  std::string format = "pdf";  // pdf, html, csv
+  std::string output;          // empty: <invoice number>.<format>; "-": stdout
+};
+int run_billing(CtlContext& ctx, const BillingRunArgs& args);
+int list_invoices(CtlContext& ctx, const InvoiceListArgs& args);
+int show_invoice(CtlContext& ctx, const std::string& invoice_number);
+int download_invoice(CtlContext& ctx, const InvoiceDownloadArgs& args);
+
 }  // namespace candela::ctl

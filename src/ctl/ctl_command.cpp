@@ -24,6 +24,11 @@ struct CtlArgs {
   DeployArgs deploy;
   PurgeArgs purge;
   RawArgs raw;
+  PaymentArgs payment;
+  OrderTransitionArgs order;
+  BillingRunArgs billing;
+  InvoiceListArgs invoices;
+  InvoiceDownloadArgs download;
 };
 
 // Adds `name` under `parent`; its callback runs `run` with a context built from the options.
@@ -111,6 +116,65 @@ void add_delivery_commands(CLI::App* ctl, const std::shared_ptr<CtlArgs>& args, 
       ->required();
 }
 
+void add_order_commands(CLI::App* ctl, const std::shared_ptr<CtlArgs>& args, int& exit_code) {
+  auto* orders = ctl->add_subcommand("orders", "Orders and connection notices (docs/orders.md)");
+  orders->require_subcommand(1);
+  action(orders, "list", "Orders you can see, newest first", args, exit_code,
+         [](CtlContext& c, CtlArgs& a) { return list_orders(c, a.state); })
+      ->add_option("--state", args->state, "Only orders in this state");
+  action(orders, "show", "One order with its events", args, exit_code,
+         [](CtlContext& c, CtlArgs& a) { return show_order(c, a.order.order_number); })
+      ->add_option("order_number", args->order.order_number, "e.g. ORD-2026-000001")
+      ->required();
+  action(orders, "create", "Place an order (a draft) from a JSON file", args, exit_code,
+         [](CtlContext& c, CtlArgs& a) { return create_order(c, a.file); })
+      ->add_option("--file", args->file, "The order (JSON, as POST /api/v1/orders; - for stdin)")
+      ->required();
+  auto* move = action(orders, "transition", "Move an order to another state", args, exit_code,
+                      [](CtlContext& c, CtlArgs& a) { return transition_order(c, a.order); });
+  move->add_option("order_number", args->order.order_number, "e.g. ORD-2026-000001")->required();
+  move->add_option("--to", args->order.to,
+                   "quoted, signed, validated, provisioning, completed, "
+                   "cancelled, rejected or draft")
+      ->required();
+  move->add_option("--reason", args->order.reason, "Why (required to cancel or reject)");
+  move->add_option("--signer-name", args->order.signer_name, "Signing: the customer's signatory");
+  move->add_option("--signer-title", args->order.signer_title, "Signing: the signatory's title");
+  action(orders, "notice", "Print a service's connection notice", args, exit_code,
+         [](CtlContext& c, CtlArgs& a) { return show_connection_notice(c, a.scid); })
+      ->add_option("scid", args->scid, "Service component ID")
+      ->required();
+}
+
+void add_billing_commands(CLI::App* ctl, const std::shared_ptr<CtlArgs>& args, int& exit_code) {
+  auto* billing = ctl->add_subcommand("billing", "Billing runs (docs/billing.md)");
+  billing->require_subcommand(1);
+  auto* run =
+      action(billing, "run", "Bill a month that has ended (billing coordinator)", args, exit_code,
+             [](CtlContext& c, CtlArgs& a) { return run_billing(c, a.billing); });
+  run->add_option("--period", args->billing.period, "The month, YYYY-MM")->required();
+  run->add_option("--customer", args->billing.customer, "Only this customer, e.g. C0412345");
+  auto* invoices = ctl->add_subcommand("invoices", "Invoices: list, show, download");
+  invoices->require_subcommand(1);
+  auto* list = action(invoices, "list", "Invoices you can see, newest first", args, exit_code,
+                      [](CtlContext& c, CtlArgs& a) { return list_invoices(c, a.invoices); });
+  list->add_option("--customer", args->invoices.customer, "Only this customer's invoices");
+  list->add_option("--period", args->invoices.period, "Only this month, YYYY-MM");
+  list->add_option("--status", args->invoices.status, "open, paid or overdue");
+  action(invoices, "show", "One invoice with its lines", args, exit_code,
+         [](CtlContext& c, CtlArgs& a) { return show_invoice(c, a.download.invoice_number); })
+      ->add_option("invoice_number", args->download.invoice_number, "e.g. INV-2026-000001")
+      ->required();
+  auto* download =
+      action(invoices, "download", "Save an invoice as PDF, HTML or CSV", args, exit_code,
+             [](CtlContext& c, CtlArgs& a) { return download_invoice(c, a.download); });
+  download->add_option("invoice_number", args->download.invoice_number, "e.g. INV-2026-000001")
+      ->required();
+  download->add_option("--format", args->download.format, "pdf (default), html or csv");
+  download->add_option("-o,--output", args->download.output,
+                       "File to write (default <invoice number>.<format>; - for stdout)");
+}
+
 }  // namespace
 
 void register_ctl_command(CLI::App& app, int& exit_code) {
@@ -149,6 +213,29 @@ void register_ctl_command(CLI::App& app, int& exit_code) {
       ->add_option("scid", args->scid, "Service component ID")
       ->required();
 
+  auto* payments = ctl->add_subcommand("payments", "Record or list payments (docs/payments.md)");
+  payments->require_subcommand(1);
+  auto* record =
+      action(payments, "record", "Record a payment (billing coordinator)", args, exit_code,
+             [](CtlContext& c, CtlArgs& a) { return record_payment(c, a.payment); });
+  record->add_option("--customer", args->payment.customer, "Customer number, e.g. C0412345")
+      ->required();
+  record->add_option("--method", args->payment.method, "eft (default), wire, check or card");
+  record->add_option("--reference", args->payment.reference, "Transfer reference (EFT: required)");
+  record->add_option("--amount", args->payment.amount, "Amount, e.g. 1234.56")->required();
+  record->add_option("--received-on", args->payment.received_on, "Date received, YYYY-MM-DD")
+      ->required();
+  record->add_option("--note", args->payment.note, "A note kept with the payment");
+  action(payments, "list", "Payments you can see, newest first", args, exit_code,
+         [](CtlContext& c, CtlArgs& a) { return list_payments(c, a.payment.customer); })
+      ->add_option("--customer", args->payment.customer, "Only this customer's payments");
+  action(ctl, "balance", "A customer's balance, aging and collection state", args, exit_code,
+         [](CtlContext& c, CtlArgs& a) { return show_balance(c, a.payment.customer); })
+      ->add_option("customer", args->payment.customer, "Customer number")
+      ->required();
+
+  add_order_commands(ctl, args, exit_code);
+  add_billing_commands(ctl, args, exit_code);
   add_config_commands(ctl, args, exit_code);
   add_delivery_commands(ctl, args, exit_code);
 

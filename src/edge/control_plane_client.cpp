@@ -62,10 +62,11 @@ Result<std::size_t> ControlPlaneClient::restore() {
     }
     ++restored;
   }
+  catalog_.restore_service_states(state.service_states);
   state_sequence_ = state.sequence;
   persisted_sequence_ = state.sequence;
-  spdlog::info("last-good state: {} service(s) restored at feed sequence {}", restored,
-               state.sequence);
+  spdlog::info("last-good state: {} service(s) restored at feed sequence {}, {} suspended",
+               restored, state.sequence, state.service_states.suspended().size());
   return restored;
 }
 
@@ -195,12 +196,15 @@ EventOutcome ControlPlaneClient::apply(const nlohmann::json& event) {
     outcome = apply_deployment(payload);
   } else if (kind == "invalidation") {
     outcome = apply_invalidation(payload);
+  } else if (kind == "service_state") {
+    outcome = apply_service_state(payload);
   } else {
     outcome = {false, "this edge does not know feed events of kind \"" + kind + "\""};
   }
   state_sequence_ = std::max(state_sequence_.load(), sequence);
-  // A deployment is on disk before the portal hears it was applied.
-  if (kind == "deployment" && outcome.applied) persist();
+  // A deployment or a service state is on disk before the portal hears it was applied, so a
+  // restart cannot serve a suspended service again.
+  if ((kind == "deployment" || kind == "service_state") && outcome.applied) persist();
   if (outcome.applied) {
     spdlog::info("control plane: event {} ({}) applied: {}", sequence, kind, outcome.detail);
   } else {
@@ -257,6 +261,18 @@ EventOutcome ControlPlaneClient::apply_invalidation(const nlohmann::json& payloa
                     (target.mode == "soft" ? "marked stale" : "removed")};
 }
 
+EventOutcome ControlPlaneClient::apply_service_state(const nlohmann::json& payload) {
+  auto change = parse_service_state_change(payload);
+  if (!change.ok())
+    return {false, clipped("the service state event is invalid: " + change.error())};
+  // Both networks obey: a suspended service is suspended on staging too.
+  auto applied = catalog_.apply_service_state(change.value());
+  if (!applied.ok()) return {false, clipped(applied.error())};
+  std::string detail = applied.value();
+  if (!change->reason.empty()) detail += " (" + change->reason + ")";
+  return {true, clipped(std::move(detail))};
+}
+
 void ControlPlaneClient::acknowledge(long long sequence, const EventOutcome& outcome) {
   const nlohmann::json body = {{"sequence", sequence},
                                {"status", outcome.applied ? "applied" : "failed"},
@@ -292,6 +308,7 @@ void ControlPlaneClient::persist() {
   LastGoodState state;
   state.sequence = state_sequence_.load();
   state.services = catalog_.deployed();
+  state.service_states = catalog_.service_states();
   auto saved = save_last_good(state_path_, state);
   if (!saved.ok()) {
     spdlog::error("control plane: cannot keep the last good state: {}", saved.error());

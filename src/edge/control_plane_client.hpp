@@ -1,6 +1,6 @@
 // The edge's control-plane client: on its own thread it registers with the portal, long-polls
-// the feed after the last applied sequence, applies deployments and invalidations in order,
-// acknowledges each, and keeps <state-dir>/last-good.json (docs/control-feed.md).
+// the feed after the last applied sequence, applies deployments, invalidations and service states
+// in order, acknowledges each, and keeps <state-dir>/last-good.json (docs/control-feed.md).
 #pragma once
 
 #include <atomic>
@@ -55,7 +55,8 @@ class ControlPlaneClient {
   void stop();
 
   // Applies one feed event ({"sequence", "kind", "payload"}) to the catalog or the cache, and
-  // persists last-good.json after a deployment. Exposed for tests; the thread calls it.
+  // persists last-good.json after a deployment or a service state change. Exposed for tests;
+  // the thread calls it.
   EventOutcome apply(const nlohmann::json& event);
   long long applied_sequence() const { return state_sequence_.load(); }
 
@@ -66,6 +67,7 @@ class ControlPlaneClient {
   void acknowledge(long long sequence, const EventOutcome& outcome);
   EventOutcome apply_deployment(const nlohmann::json& payload);
   EventOutcome apply_invalidation(const nlohmann::json& payload);
+  EventOutcome apply_service_state(const nlohmann::json& payload);
   void persist();
   void pause();  // sleeps the current backoff (interrupted by stop) and doubles it
   // Logs a problem once until it changes or clears, so a down portal does not flood the log.

@@ -39,7 +39,9 @@ nlohmann::json to_json(const LastGoodState& state) {
                       {"version", service.version},
                       {"properties", service.properties}};
   }
-  return {{"sequence", state.sequence}, {"services", std::move(services)}};
+  return {{"sequence", state.sequence},
+          {"services", std::move(services)},
+          {"service_states", state.service_states.to_json()}};
 }
 
 Result<LastGoodState> last_good_from_json(const nlohmann::json& document) {
@@ -61,6 +63,11 @@ Result<LastGoodState> last_good_from_json(const nlohmann::json& document) {
     deployed.version = service.value("version", 0LL);
     deployed.properties = service["properties"];
     state.services.emplace(scid, std::move(deployed));
+  }
+  if (document.contains("service_states")) {
+    auto states = ServiceStates::from_json(document["service_states"]);
+    if (!states.ok()) return Error{states.failure()};
+    state.service_states = std::move(states).value();
   }
   return state;
 }

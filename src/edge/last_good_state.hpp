@@ -1,5 +1,6 @@
-// <state-dir>/last-good.json: the deployed properties per SCID and the feed sequence they
-// reflect, so an edge restarts serving them even while the portal is unreachable.
+// <state-dir>/last-good.json: the deployed properties per SCID, the suspended services and the
+// feed sequence they reflect, so an edge restarts serving them (and refusing the suspended ones)
+// even while the portal is unreachable.
 #pragma once
 
 #include <map>
@@ -8,6 +9,7 @@
 #include <string>
 
 #include "common/result.hpp"
+#include "edge/service_states.hpp"
 
 namespace candela::edge {
 
@@ -20,9 +22,12 @@ struct DeployedService {
 struct LastGoodState {
   long long sequence = 0;                           // the last feed event applied
   std::map<std::string, DeployedService> services;  // by SCID
+  ServiceStates service_states;                     // the suspended SCIDs
 };
 
-// The file's JSON form: {"sequence", "services": {scid: {deployment_id, version, properties}}}.
+// The file's JSON form: {"sequence", "services": {scid: {deployment_id, version, properties}},
+// "service_states": {scid: "suspended"}}. A file without "service_states" (written before
+// edges knew of them) reads as no service suspended.
 nlohmann::json to_json(const LastGoodState& state);
 Result<LastGoodState> last_good_from_json(const nlohmann::json& document);
 

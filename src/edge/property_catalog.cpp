@@ -79,7 +79,7 @@ Result<std::vector<std::shared_ptr<const Property>>> PropertyCatalog::merge(
 }
 
 void PropertyCatalog::publish_locked(std::vector<std::shared_ptr<const Property>> properties) {
-  table_ = std::make_shared<const PropertyTable>(properties);
+  table_ = std::make_shared<const PropertyTable>(properties, states_.suspended());
   if (publisher_) publisher_(table_);
 }
 
@@ -124,6 +124,46 @@ Result<std::size_t> PropertyCatalog::deploy(const std::string& scid,
   const std::size_t count = merged->size();
   publish_locked(std::move(merged).value());
   return count;
+}
+
+Result<std::string> PropertyCatalog::apply_service_state(const ServiceStateChange& change) {
+  std::lock_guard lock(mutex_);
+  auto states = states_;
+  const bool state_changed = states.apply(change);
+  auto next = deployed_;
+  const bool dropped = change.state == "disconnected" && next.erase(change.scid) != 0;
+  if (!state_changed && !dropped) {
+    return change.scid + " " + change.state + "; nothing to change on this edge";
+  }
+  auto merged = merge(local_, next);
+  if (!merged.ok()) {
+    return Error{"dropping the deployment of " + change.scid +
+                 " would clash with the configuration file: " + merged.error()};
+  }
+  states_ = std::move(states);
+  deployed_ = std::move(next);
+  const std::size_t count = merged->size();
+  publish_locked(std::move(merged).value());
+  std::string detail = change.scid + " " + change.state;
+  if (dropped) detail += "; its deployed properties are dropped";
+  if (change.state == "suspended") detail += "; its requests answer 403 (suspended)";
+  if (state_changed && (change.state == "active" || change.state == "pending")) {
+    detail += "; served again";
+  }
+  return detail + "; " + std::to_string(count) + " properties in total";
+}
+
+void PropertyCatalog::restore_service_states(ServiceStates states) {
+  std::lock_guard lock(mutex_);
+  states_ = std::move(states);
+  // The served properties stay as they are; only the suspended set changes.
+  auto properties = table_->properties();
+  publish_locked(std::move(properties));
+}
+
+ServiceStates PropertyCatalog::service_states() const {
+  std::lock_guard lock(mutex_);
+  return states_;
 }
 
 std::map<std::string, DeployedService> PropertyCatalog::deployed() const {

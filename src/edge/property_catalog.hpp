@@ -1,6 +1,7 @@
 // What an edge serves: the properties of its configuration file plus, per SCID, the properties
-// the control plane deployed — which replace the file's properties of that SCID. Every change
-// is validated whole and published as a new PropertyTable, or refused with nothing changed.
+// the control plane deployed — which replace the file's properties of that SCID — and which
+// services are suspended. Every change is validated whole and published as a new PropertyTable,
+// or refused with nothing changed.
 #pragma once
 
 #include <functional>
@@ -14,6 +15,7 @@
 #include "edge/edge_config.hpp"
 #include "edge/last_good_state.hpp"
 #include "edge/property_table.hpp"
+#include "edge/service_states.hpp"
 
 namespace candela::edge {
 
@@ -39,6 +41,16 @@ class PropertyCatalog {
   // The deployed services, as last-good.json keeps them.
   std::map<std::string, DeployedService> deployed() const;
 
+  // A "service_state" event: suspended → the SCID's properties (deployed or from the file)
+  // answer the suspension response; active or pending → served again; disconnected → its
+  // deployed properties are dropped, as if never deployed (refused, with nothing changed, if the
+  // file's properties of that SCID would then clash with another deployment). Returns what
+  // changed, for the acknowledgement.
+  Result<std::string> apply_service_state(const ServiceStateChange& change);
+  // The states kept in last-good.json, put back at start before the edge listens.
+  void restore_service_states(ServiceStates states);
+  ServiceStates service_states() const;
+
  private:
   struct Deployed {
     DeployedService service;
@@ -54,6 +66,7 @@ class PropertyCatalog {
   mutable std::mutex mutex_;
   std::vector<std::shared_ptr<const Property>> local_;
   std::map<std::string, Deployed> deployed_;
+  ServiceStates states_;
   std::shared_ptr<const PropertyTable> table_;
   Publisher publisher_;
 };

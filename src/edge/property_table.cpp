@@ -5,8 +5,9 @@
 
 namespace candela::edge {
 
-PropertyTable::PropertyTable(const std::vector<std::shared_ptr<const Property>>& properties)
-    : properties_(properties) {
+PropertyTable::PropertyTable(const std::vector<std::shared_ptr<const Property>>& properties,
+                             ServiceStates::Set suspended)
+    : properties_(properties), suspended_(std::move(suspended)) {
   for (const auto& p : properties_) {
     for (const auto& alias : p->aliases)
       by_alias_.emplace(alias, p);

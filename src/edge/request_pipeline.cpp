@@ -13,6 +13,7 @@
 #include "edge/origin_request.hpp"
 #include "edge/pass_fetch.hpp"
 #include "edge/property_keys.hpp"
+#include "edge/service_states.hpp"
 #include "edge/worker.hpp"
 
 namespace candela::edge {
@@ -29,7 +30,8 @@ void fill(const Conn& c, std::string key, ObjectPtr stale, bool background);
 
 void match_property(const Conn& c) {
   const auto& req = c->request();
-  const auto* property = c->worker().properties()->find(req.host);
+  const PropertyTable& table = *c->worker().properties();
+  const auto* property = table.find(req.host);
   if (property == nullptr) {
     c->log().cache_status = "error";
     std::string body = "No property is configured for host '";
@@ -38,6 +40,13 @@ void match_property(const Conn& c) {
     return c->send_generated(404, body);
   }
   c->property() = *property;
+
+  // ---- step 1b: a suspended service is answered here: no cache lookup, no origin ---------
+  // Logged and counted under its property like any other response (cache status "none").
+  if (const std::string& scid = (*property)->service_id; table.is_suspended(scid)) {
+    c->log().cache_status = "none";
+    return c->send_generated(kSuspendedStatus, suspended_body(scid), kSuspendedFields);
+  }
 
   // ---- step 2: the method decides between the cache and a pass to the origin --------------
   const std::string_view m = req.method;

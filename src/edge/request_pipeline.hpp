@@ -1,5 +1,6 @@
 // The edge's request lifecycle, readable top to bottom in request_pipeline.cpp:
-// match property → method → cache key → lookup → fresh? serve : fill (collapsed) → respond.
+// match property → suspended? 403 → method → cache key → lookup → fresh? serve : fill (collapsed)
+// → respond.
 #pragma once
 
 namespace candela::edge {

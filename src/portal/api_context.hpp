@@ -61,6 +61,14 @@ struct PortalSettings {
   // (`--attachment-store`; default attachments/ beside the SQLite file, var/attachments with
   // PostgreSQL); each at most control::TicketAttachments::kMaxBytes (10 MiB).
   std::filesystem::path attachment_store = "var/attachments";
+  // Orders (docs/orders.md): the CDN's edge domain; a service's aliases are CNAMEs of
+  // "<scid lower-case>.<cdn_domain>" in its connection notice (`--cdn-domain`).
+  std::string cdn_domain = "cdn.candela.example";
+  // Invoices of customers outside the US are mailed here, the central depository in London for
+  // printing and distribution (docs/billing.md; `--invoice-depository-email`).
+  std::string invoice_depository_email = "invoices@london.candela.example";
+  // The "billing_run" job (every 10 minutes); tests that bill by hand turn it off.
+  bool billing_job = true;
 };
 
 // A periodic task of the portal (e.g. the overdue-invalidation check). Route modules add theirs

@@ -50,6 +50,11 @@ class PortalApp::Impl {
     register_maintenance_routes(router_, *context_);
     register_support_routes(router_, *context_);
     register_ticket_routes(router_, *context_);
+    register_billing_request_routes(router_, *context_);
+    register_payment_routes(router_, *context_);
+    register_order_routes(router_, *context_);
+    register_contract_routes(router_, *context_);
+    register_billing_routes(router_, *context_);
   }
 
   ~Impl() { stop(); }
@@ -65,7 +70,9 @@ class PortalApp::Impl {
     const std::size_t chunk_limit = options_.settings.max_log_chunk_bytes;
     http.body_limit_for = [chunk_limit](std::string_view method,
                                         std::string_view target) -> std::optional<std::size_t> {
-      if (method == "POST" && target.starts_with("/api/v1/tickets/") &&
+      if (method == "POST" &&
+          (target.starts_with("/api/v1/tickets/") ||
+           target.starts_with("/api/v1/billing-requests/")) &&
           target.substr(0, target.find('?')).ends_with("/attachments")) {
         return kTicketAttachmentBodyLimit;
       }

@@ -35,8 +35,10 @@ struct PortalArgs {
   std::string smtp_url;           // empty: mail stays queued
   std::string mail_from = "noc@candela.test";
   int mail_max_attempts = 10;
-  int maintenance_reminder_hours = 24;  // reminder of a scheduled maintenance window
-  std::string attachment_store;         // empty: attachments/ next to the SQLite file
+  int maintenance_reminder_hours = 24;             // reminder of a scheduled maintenance window
+  std::string attachment_store;                    // empty: attachments/ next to the SQLite file
+  std::string cdn_domain = "cdn.candela.example";  // CNAME targets in connection notices
+  std::string invoice_depository_email = "invoices@london.candela.example";  // non-US invoices
 };
 
 // The first line of the file, without its line ending (so `echo secret > file` works).
@@ -97,6 +99,8 @@ int run_portal(const PortalArgs& args) {
   options.settings.usage_minute_days = args.usage_minute_days;
   options.settings.log_store = log_store_folder(args.log_store, args.database);
   options.settings.attachment_store = attachment_store_folder(args.attachment_store, args.database);
+  options.settings.cdn_domain = args.cdn_domain;
+  options.settings.invoice_depository_email = args.invoice_depository_email;
   options.settings.smtp_url = args.smtp_url;
   options.settings.mail_from = args.mail_from;
   options.settings.mail_max_attempts = args.mail_max_attempts;
@@ -182,6 +186,12 @@ void register_portal_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--attachment-store", args->attachment_store,
                   "Folder of ticket attachments (default: attachments/ beside the SQLite --db "
                   "file, var/attachments with PostgreSQL)");
+  cmd->add_option("--cdn-domain", args->cdn_domain,
+                  "The CDN's edge domain: a service's aliases are CNAMEs of "
+                  "<scid>.<domain> in its connection notice (default cdn.candela.example)");
+  cmd->add_option("--invoice-depository-email", args->invoice_depository_email,
+                  "Where invoices of customers outside the US go: the central depository in "
+                  "London for printing and distribution (default invoices@london.candela.example)");
   cmd->add_option("--clock-offset-file", args->clock_offset_file,
                   "For drills and tests: the portal's clock runs ahead by the number of seconds "
                   "in this file (re-read when it changes; missing file: 0)");

@@ -60,4 +60,29 @@ void register_ticket_routes(Router& router, ApiContext& context);
 // The body limit of a ticket attachment upload (granted to POST .../attachments only).
 inline constexpr std::size_t kTicketAttachmentBodyLimit = 10 * 1024 * 1024;
 
+// Payments (docs/payments.md): POST/GET /api/v1/payments, GET /api/v1/payments/{id},
+// GET /api/v1/customers/{customer_number}/balance, GET /api/v1/billing/aging, and the
+// "collections" job (every minute: warnings, suspension for non-payment, restoration).
+void register_payment_routes(Router& router, ApiContext& context);
+
+// Billing requests (docs/billing-requests.md): /api/v1/billing-requests, one request, notes,
+// transitions (in_review, cancelled, resolved) and attachments (the ticket attachment limit).
+void register_billing_request_routes(Router& router, ApiContext& context);
+
+// Orders (docs/orders.md): /api/v1/orders, one order (GET, PATCH with If-Match), transitions,
+// the order's and the service's connection notice.
+void register_order_routes(Router& router, ApiContext& context);
+
+// Contracts (docs/contracts.md): GET /api/v1/services/{scid}/items, POST .../disconnect-quote,
+// GET /api/v1/products, GET/PUT /api/v1/customers/{customer_number}/terms, and the
+// "service_cessation" job (every minute: disconnects services whose items have all ended).
+void register_contract_routes(Router& router, ApiContext& context);
+
+// Billing (docs/billing.md): POST/GET /api/v1/billing/runs, GET /api/v1/invoices, one invoice
+// and its html/pdf/csv renderings, and the "billing_run" job (every 10 minutes: the previous
+// month for every customer, once).
+void register_billing_routes(Router& router, ApiContext& context);
+// One pass of the "billing_run" job (tests call it with PortalSettings::billing_job off).
+void run_billing_job(ApiContext& context);
+
 }  // namespace candela::portal

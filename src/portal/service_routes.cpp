@@ -119,6 +119,7 @@ Response change_service(ApiContext& context, const Request& request) {
   if (auto problem = reader.problem()) return problem->to_response(request.request_id);
 
   std::optional<Problem> precondition;
+  std::optional<long long> feed_sequence;
   auto changed = context.db.with_transaction([&](soci::session& session) -> Result<Service> {
     precondition.reset();  // the transaction may run again after a conflict
     Services services(session, context.clock);
@@ -127,10 +128,14 @@ Response change_service(ApiContext& context, const Request& request) {
     precondition =
         evaluate_if_match(request, service_etag(current.value()), IfMatchRule::kOptional);
     if (precondition) return Error{"precondition failed", ErrorKind::kPrecondition};
-    return services.change_state(*principal, current->scid, *to, *reason);
+    auto moved = services.change_state(*principal, current->scid, *to, *reason);
+    feed_sequence = services.last_feed_sequence();
+    return moved;
   });
   if (precondition) return precondition->to_response(request.request_id);
   if (!changed.ok()) return service_error(changed.failure(), request);
+  // Committed: wake the edges' long polls so they stop or resume serving at once.
+  if (feed_sequence) context.feed_signal.published(*feed_sequence);
   return service_response(200, changed.value());
 }
 

@@ -11,6 +11,7 @@
 #include "control/ticket_validation.hpp"
 #include "control/tickets.hpp"
 #include "control/usage_time.hpp"
+#include "portal/attachment_http.hpp"
 #include "portal/feed_json.hpp"
 #include "portal/json_body.hpp"
 #include "portal/pagination.hpp"
@@ -327,17 +328,6 @@ Response upload_attachment(ApiContext& context, const Request& request) {
   return response;
 }
 
-// Content-Disposition for a stored (already cleaned) name: an ASCII fallback and the exact
-// UTF-8 name (RFC 6266 / RFC 8187).
-std::string disposition(const std::string& filename) {
-  std::string ascii;
-  for (char c : filename) {
-    const auto u = static_cast<unsigned char>(c);
-    ascii.push_back(u < 0x20 || u >= 0x7f || c == '"' || c == '\\' || c == ';' ? '_' : c);
-  }
-  return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + percent_encode(filename);
-}
-
 Response download_attachment(ApiContext& context, const Request& request) {
   auto principal = context.authenticate(request);
   if (!principal) return principal.problem().to_response(request.request_id);
@@ -352,15 +342,8 @@ Response download_attachment(ApiContext& context, const Request& request) {
         .read(*principal, request.param("reference"), *id);
   });
   if (!found.ok()) return error_response(found.failure(), request);
-  std::string type = found->info.content_type;
-  if (type.starts_with("text/")) type += "; charset=utf-8";
-  Response response = Response::with_body(200, type, std::move(found->content));
-  // Never rendered by the browser as a page of the portal.
-  response.set_header("Content-Disposition", disposition(found->info.filename));
-  response.set_header("X-Content-Type-Options", "nosniff");
-  response.set_header("Content-Security-Policy", "default-src 'none'; sandbox");
-  response.set_header("Cache-Control", "private, no-store");
-  return response;
+  return attachment_response(found->info.filename, found->info.content_type,
+                             std::move(found->content));
 }
 
 void run_ticket_jobs(ApiContext& context) {

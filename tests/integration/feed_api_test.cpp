@@ -221,8 +221,12 @@ TEST_P(FeedApiTest, TheFeedAnswersAtOnceOrWaitsForTheNextEvent) {
 
   ApiResponse first = client().get("/api/v1/feed?after=0&wait=20", {bearer(token)});
   ASSERT_EQ(first.status, 200) << first.body;
-  ASSERT_EQ(first.json["events"].size(), 1u);
-  const json& event = first.json["events"][0];
+  // Activating the service was announced first, then the deployment.
+  ASSERT_EQ(first.json["events"].size(), 2u);
+  EXPECT_EQ(first.json["events"][0]["kind"], "service_state");
+  EXPECT_EQ(first.json["events"][0]["payload"],
+            (json{{"scid", scid}, {"state", "active"}, {"reason", "test"}}));
+  const json& event = first.json["events"][1];
   EXPECT_EQ(event["kind"], "deployment");
   EXPECT_EQ(event["payload"]["scid"], scid);
   EXPECT_EQ(event["payload"]["environment"], "production");

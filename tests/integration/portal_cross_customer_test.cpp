@@ -15,6 +15,7 @@
 
 #include "control/database.hpp"
 #include "control/notifier.hpp"
+#include "support/invoice_rows.hpp"
 #include "support/portal_fixture.hpp"
 
 namespace candela::testing {
@@ -150,6 +151,45 @@ class CrossCustomerTest : public PortalTest {
         std::string("Acme trace"), {}, "text/plain");
     ASSERT_EQ(attached.status, 201) << attached.body;
     attachment_id_ = std::to_string(attached.json["id"].get<long long>());
+    // Ana's own renewal order draft for the service (orders).
+    auto order = ana_client.post("/api/v1/orders", {{"type", "renewal"},
+                                                    {"scid", scid_},
+                                                    {"customer_commit_date", "2030-01-01"},
+                                                    {"renewal", {{"term_months", 12}}}});
+    ASSERT_EQ(order.status, 201) << order.body;
+    order_number_ = order.json["order_number"];
+    // An invoice of Acme's (written directly) with Ana's dispute and its file (billing requests).
+    auto invoiced = context().db.with_transaction([&](soci::session& s) -> Result<bool> {
+      insert_invoice_rows(s, customer_number_, "INV-2025-000001", {{"mrc", scid_, 50000}});
+      return true;
+    });
+    ASSERT_TRUE(invoiced.ok()) << invoiced.error();
+    auto billing_request =
+        ana_client.post("/api/v1/billing-requests", {{"invoice_number", "INV-2025-000001"},
+                                                     {"line_number", 1},
+                                                     {"kind", "dispute"},
+                                                     {"subject", "Acme disputes the MRC"},
+                                                     {"description", "Billed before activation"},
+                                                     {"disputed_amount_minor", 1000}});
+    ASSERT_EQ(billing_request.status, 201) << billing_request.body;
+    billing_request_reference_ = billing_request.json["reference"];
+    auto billing_file = ana_client.send(
+        "POST",
+        "/api/v1/billing-requests/" + billing_request_reference_ + "/attachments?filename=acme.txt",
+        std::string("Acme remittance"), {}, "text/plain");
+    ASSERT_EQ(billing_file.status, 201) << billing_file.body;
+    billing_attachment_id_ = std::to_string(billing_file.json["id"].get<long long>());
+    // Acme pays the undisputed part of that invoice (payment routes), so nothing is overdue and
+    // the collections job has nothing to do while the test runs.
+    create_user("bea@provider.test", kPassword, {{Role::kBillingCoordinator, std::nullopt}});
+    auto payment = signed_in("bea@provider.test", kPassword)
+                       .post("/api/v1/payments", {{"customer_number", customer_number_},
+                                                  {"method", "eft"},
+                                                  {"reference", "ACME EFT 1"},
+                                                  {"amount_minor", 49000},
+                                                  {"received_on", "2026-01-05"}});
+    ASSERT_EQ(payment.status, 201) << payment.body;
+    payment_id_ = std::to_string(payment.json["id"].get<long long>());
   }
 
   nlohmann::json maintenance_window() const {
@@ -193,15 +233,22 @@ class CrossCustomerTest : public PortalTest {
     if (path.rfind("/api/v1/invalidations/", 0) == 0) id = invalidation_id_;
     if (path.rfind("/api/v1/notifications/", 0) == 0) id = notification_id_;
     if (path.rfind("/api/v1/mail-deliveries/", 0) == 0) id = mail_id_;
+    if (path.rfind("/api/v1/billing-requests/", 0) == 0) {
+      replace("reference", billing_request_reference_);
+      id = billing_attachment_id_;
+    }
     if (path.rfind("/api/v1/tickets/", 0) == 0) {
       replace("reference", ticket_reference_);
       id = attachment_id_;
     }
+    if (path.rfind("/api/v1/payments/", 0) == 0) id = payment_id_;
     replace("id", id);
     replace("scid", scid_);
     replace("version", "1");
     replace("key_id", acme_key_.key_id);
     replace("customer_number", customer_number_);
+    replace("invoice_number", "INV-2025-000001");  // Acme's invoice (SetUp)
+    replace("order_number", order_number_);
     replace("role", "account_director");
     replace("edge_id", "edge-lon-1");
     replace("chunk", "20261125T010000.000Z");
@@ -358,6 +405,16 @@ class CrossCustomerTest : public PortalTest {
         {"GET /api/v1/noc/events/{reference}", {Expect::kStaffOnly}},
         // Tickets: another customer's ticket does not exist for B (404); B's own list is empty;
         // A's SCID in a new ticket is refused as an unknown service (400 at /scid).
+        {"GET /api/v1/payments", {Expect::kOnlyOwnData}},
+        {"POST /api/v1/payments",
+         {Expect::kRefused,
+          {{"customer_number", customer_number_},
+           {"method", "wire"},
+           {"amount_minor", 100},
+           {"received_on", "2026-01-05"}}}},
+        {"GET /api/v1/payments/{id}", {Expect::kRefused}},
+        {"GET /api/v1/customers/{customer_number}/balance", {Expect::kRefused}},
+        {"GET /api/v1/billing/aging", {Expect::kStaffOnly}},
         {"GET /api/v1/tickets", {Expect::kOnlyOwnData}},
         {"POST /api/v1/tickets",
          {Expect::kOnlyOwnData,
@@ -373,6 +430,68 @@ class CrossCustomerTest : public PortalTest {
         {"POST /api/v1/tickets/{reference}/escalate", {Expect::kRefused, {{"reason", "mine"}}}},
         {"POST /api/v1/tickets/{reference}/attachments", {Expect::kRefused}},
         {"GET /api/v1/tickets/{reference}/attachments/{id}", {Expect::kRefused}},
+        // Orders: A's order and notices do not exist for B (404); B's list is empty; a new
+        // order naming A's group is refused as a group B cannot see (400 at /access_group_id).
+        {"GET /api/v1/orders", {Expect::kOnlyOwnData}},
+        {"POST /api/v1/orders",
+         {Expect::kOnlyOwnData,
+          {{"type", "new_service"},
+           {"customer_number", customer_number_},
+           {"access_group_id", acme_uk_},
+           {"customer_commit_date", "2030-01-01"},
+           {"items", {{{"product", "cdn-delivery"}}}},
+           {"technical",
+            {{"aliases", {"www.bravo-takes-acme.test"}}, {"origin", {{"host", "o.test"}}}}}}}},
+        {"GET /api/v1/orders/{order_number}", {Expect::kRefused}},
+        {"PATCH /api/v1/orders/{order_number}",
+         {Expect::kRefused, {{"customer_commit_date", "2030-02-01"}}}},
+        {"POST /api/v1/orders/{order_number}/transitions",
+         {Expect::kRefused, {{"to", "cancelled"}, {"reason", "not yours"}}}},
+        {"GET /api/v1/orders/{order_number}/connection-notice", {Expect::kRefused}},
+        {"GET /api/v1/services/{scid}/connection-notice", {Expect::kRefused}},
+        // Billing requests: another customer's request does not exist for B (404); B's list is
+        // empty; A's invoice number in a new request is refused as unknown (400 at
+        // /invoice_number).
+        {"GET /api/v1/billing-requests", {Expect::kOnlyOwnData}},
+        {"POST /api/v1/billing-requests",
+         {Expect::kOnlyOwnData,
+          {{"invoice_number", "INV-2025-000001"},
+           {"kind", "inquiry"},
+           {"subject", "Whose invoice?"},
+           {"description", "A's invoice"}}}},
+        {"GET /api/v1/billing-requests/{reference}", {Expect::kRefused}},
+        {"POST /api/v1/billing-requests/{reference}/notes",
+         {Expect::kRefused, {{"text", "hello"}}}},
+        {"POST /api/v1/billing-requests/{reference}/transitions",
+         {Expect::kRefused, {{"to", "cancelled"}}}},
+        {"POST /api/v1/billing-requests/{reference}/attachments", {Expect::kRefused}},
+        {"GET /api/v1/billing-requests/{reference}/attachments/{id}", {Expect::kRefused}},
+        // Billing: only the billing coordinator runs billing (403 for customers); another
+        // customer's invoice and its renderings do not exist for B (404); B's list has only B's.
+        {"POST /api/v1/billing/runs",
+         {Expect::kStaffOnly, {{"period", "2025-11"}, {"customer_number", customer_number_}}}},
+        {"GET /api/v1/billing/runs", {Expect::kStaffOnly}},
+        {"GET /api/v1/invoices", {Expect::kOnlyOwnData}},
+        {"GET /api/v1/invoices/{invoice_number}", {Expect::kRefused}},
+        {"GET /api/v1/invoices/{invoice_number}/html", {Expect::kRefused}},
+        {"GET /api/v1/invoices/{invoice_number}/pdf", {Expect::kRefused}},
+        {"GET /api/v1/invoices/{invoice_number}/csv", {Expect::kRefused}},
+        // Contracts: A's items, quotes and MSA terms do not exist for B (404); the product
+        // catalogue is the same for everyone.
+        {"GET /api/v1/services/{scid}/items", {Expect::kRefused}},
+        {"POST /api/v1/services/{scid}/disconnect-quote",
+         {Expect::kRefused, {{"cessation_date", "2030-01-01"}}}},
+        {"GET /api/v1/products", {Expect::kOnlyOwnData}},
+        {"GET /api/v1/customers/{customer_number}/terms", {Expect::kRefused}},
+        {"PUT /api/v1/customers/{customer_number}/terms",
+         {Expect::kRefused,
+          {{"msa_reference", "MSA-HIJACK"},
+           {"currency", "USD"},
+           {"payment_terms_days", 1},
+           {"warning_after_days", 1},
+           {"final_warning_after_days", 2},
+           {"suspend_after_days", 3},
+           {"reason", "not yours"}}}},
     };
   }
 
@@ -460,7 +579,12 @@ class CrossCustomerTest : public PortalTest {
           "/api/v1/customers/" + customer_number_ + "/account-team",
           "/api/v1/users/" + std::to_string(ana_), "/api/v1/api-keys/" + acme_key_.key_id,
           "/api/v1/maintenance/" + maintenance_reference_, "/api/v1/tickets/" + ticket_reference_,
-          "/api/v1/tickets/" + ticket_reference_ + "/attachments/" + attachment_id_}) {
+          "/api/v1/orders/" + order_number_, "/api/v1/payments/" + payment_id_,
+          "/api/v1/customers/" + customer_number_ + "/balance",
+          "/api/v1/tickets/" + ticket_reference_ + "/attachments/" + attachment_id_,
+          "/api/v1/billing-requests/" + billing_request_reference_,
+          "/api/v1/billing-requests/" + billing_request_reference_ + "/attachments/" +
+              billing_attachment_id_}) {
       auto response = root.get(path);
       EXPECT_EQ(response.status, 200) << path << " " << response.body;
       snapshot[path] = response.body;
@@ -488,6 +612,9 @@ class CrossCustomerTest : public PortalTest {
   std::string noc_event_reference_;
   SysTime maintenance_starts_;
   std::string ticket_reference_, attachment_id_;
+  std::string order_number_;
+  std::string payment_id_;
+  std::string billing_request_reference_, billing_attachment_id_;
 };
 
 TEST_P(CrossCustomerTest, AnotherCustomersUserReachesNothingOfCustomerA) {

@@ -65,11 +65,18 @@ class ServicesApiTest : public PortalTest {
     return "/api/v1/services/" + scid + "/configurations";
   }
 
-  std::vector<control::FeedEvent> feed_events() {
+  // The feed's events of `kind` (state changes of the services are events of their own).
+  std::vector<control::FeedEvent> feed_events(const std::string& kind = "deployment") {
     auto events = context().db.with_session(
         [&](soci::session& s) { return control::Feed(s, clock()).after(0, 100); });
     EXPECT_TRUE(events.ok()) << events.error();
-    return events.ok() ? events.value() : std::vector<control::FeedEvent>{};
+    std::vector<control::FeedEvent> of_kind;
+    if (events.ok()) {
+      for (auto& e : events.value()) {
+        if (e.kind == kind) of_kind.push_back(std::move(e));
+      }
+    }
+    return of_kind;
   }
 
   long long acme_ = 0, acme_uk_ = 0, globex_ = 0;
@@ -125,6 +132,14 @@ TEST_P(ServicesApiTest, StaffCreateListAndMoveServicesThroughTheirStates) {
                                       {{"state", "paused"}, {"reason", "x"}, {"colour", 1}});
   EXPECT_EQ(bad_state.status, 400);
   EXPECT_EQ(pointers_of(bad_state), (std::set<std::string>{"/state", "/colour"}));
+  // Only the change that was made reached the feed, and the long polls were woken for it.
+  auto states = feed_events("service_state");
+  ASSERT_EQ(states.size(), 1u);
+  EXPECT_EQ(states[0].payload,
+            (json{{"scid", scid}, {"state", "active"}, {"reason", "activated"}}));
+  EXPECT_TRUE(
+      context().feed_signal.wait_beyond(states[0].sequence - 1, std::chrono::milliseconds(0)))
+      << "the long-polls were woken";
 
   const std::string globex = make_service(staff, globex_, "CUST-GLOBEX", false);
   ApiResponse all = staff.get("/api/v1/services?limit=1");

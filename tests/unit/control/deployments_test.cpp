@@ -46,11 +46,16 @@ class DeploymentsTest : public ServiceStoreTest {
     return db_->with_transaction(
         [&](soci::session& s) { return Deployments(s, clock_).current(p, scid_); });
   }
+  // The deployment events in the feed (the services' state changes are events of their own).
   std::vector<FeedEvent> feed() {
     auto events =
         db_->with_session([&](soci::session& s) { return Feed(s, clock_).after(0, 100); });
     EXPECT_TRUE(events.ok()) << events.error();
-    return events.ok() ? events.value() : std::vector<FeedEvent>{};
+    std::vector<FeedEvent> deployments;
+    for (auto& e : events.ok() ? events.value() : std::vector<FeedEvent>{}) {
+      if (e.kind == "deployment") deployments.push_back(std::move(e));
+    }
+    return deployments;
   }
 
   std::string scid_;

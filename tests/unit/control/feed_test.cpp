@@ -98,6 +98,35 @@ TEST_P(FeedTest, RefusesBadKindsPayloadsAndLimits) {
   EXPECT_TRUE(events->empty());
 }
 
+// Migration 14 widened the stored kinds; the store itself still refuses any other.
+TEST_P(FeedTest, ServiceStateEventsAreStoredAndUnknownKindsStillRefused) {
+  const json payload{{"scid", "AB12CD34W"}, {"state", "suspended"}, {"reason", "non-payment"}};
+  auto appended = append("service_state", payload);
+  ASSERT_TRUE(appended.ok()) << appended.error();
+  auto events = after(0, 10);
+  ASSERT_TRUE(events.ok()) << events.error();
+  ASSERT_EQ(events->size(), 1u);
+  EXPECT_EQ(events.value()[0].kind, "service_state");
+  EXPECT_EQ(events.value()[0].payload, payload);
+
+  auto refused = append("service_status", payload);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().find("\"service_state\""), std::string::npos) << refused.error();
+  // The database's own constraint refuses what the class would let through.
+  auto raw = db_->with_transaction([&](soci::session& s) -> Result<bool> {
+    try {
+      s << "INSERT INTO feed_events (kind, payload, created_at) VALUES ('purge', '{}', 0)";
+    } catch (const soci::soci_error& e) {
+      return Error{e.what()};
+    }
+    return true;
+  });
+  EXPECT_FALSE(raw.ok()) << "the CHECK constraint must refuse an unknown kind";
+  auto kept = after(0, 10);
+  ASSERT_TRUE(kept.ok());
+  EXPECT_EQ(kept->size(), 1u);
+}
+
 TEST_P(FeedTest, AnEventRolledBackWithItsTransactionNeverAppears) {
   auto failed = db_->with_transaction([&](soci::session& s) -> Result<long long> {
     auto sequence = Feed(s, clock_).append("deployment", json{{"doomed", true}});

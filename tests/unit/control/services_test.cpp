@@ -1,10 +1,11 @@
 // Services: staff create pending services with fresh SCIDs, customers reach only their groups'
-// services, and the state lifecycle is enforced and audited.
+// services, and the state lifecycle is enforced, audited and announced to the edges in the feed.
 #include "control/services.hpp"
 
 #include <gtest/gtest.h>
 
 #include "control/audit_log.hpp"
+#include "control/feed.hpp"
 #include "service_fixture.hpp"
 
 namespace candela::control {
@@ -28,6 +29,24 @@ class ServicesTest : public ServiceStoreTest {
                          const std::string& reason = "because") {
     return db_->with_transaction(
         [&](soci::session& s) { return Services(s, clock_).change_state(p, scid, to, reason); });
+  }
+  Result<Service> apply(const std::string& scid, ServiceState to, const std::string& reason,
+                        const std::string& actor,
+                        std::optional<long long> actor_user_id = std::nullopt) {
+    return db_->with_transaction([&](soci::session& s) {
+      return Services(s, clock_).apply_state(scid, to, reason, actor, actor_user_id);
+    });
+  }
+  std::vector<FeedEvent> feed_events() {
+    auto events = db_->with_session(
+        [&](soci::session& s) { return Feed(s, clock_).after(0, Feed::kMaxPageSize); });
+    EXPECT_TRUE(events.ok()) << events.error();
+    return events.ok() ? events.value() : std::vector<FeedEvent>{};
+  }
+  // A well-formed SCID that no service has.
+  std::string valid_unused_scid() {
+    SeededRandom other(7);
+    return generate_scid(other);
   }
   Result<AuditPage> audit(const std::string& scid) {
     return db_->with_session([&](soci::session& s) {
@@ -240,6 +259,128 @@ TEST_P(ServicesTest, StateChangesNeedAReasonAndAProvisioningRole) {
   auto still = get(staff_, scid);
   ASSERT_TRUE(still.ok());
   EXPECT_EQ(still->state, ServiceState::kPending);
+}
+
+TEST_P(ServicesTest, EveryStateChangeIsAFeedEventInItsTransaction) {
+  const std::string scid = service(acme_, "CUST-ACME", ServiceState::kPending);
+  auto before = feed_events();
+  auto moved = db_->with_transaction([&](soci::session& s) -> Result<long long> {
+    Services services(s, clock_);
+    auto changed = services.change_state(activation_, scid, ServiceState::kActive, "order done");
+    if (!changed.ok()) return Error{changed.failure()};
+    if (!services.last_feed_sequence()) return Error{"no feed sequence"};
+    return *services.last_feed_sequence();
+  });
+  ASSERT_TRUE(moved.ok()) << moved.error();
+  auto events = feed_events();
+  ASSERT_EQ(events.size(), before.size() + 1);
+  EXPECT_EQ(events.back().sequence, moved.value());
+  EXPECT_EQ(events.back().kind, "service_state");
+  EXPECT_EQ(events.back().payload,
+            (nlohmann::json{{"scid", scid}, {"state", "active"}, {"reason", "order done"}}));
+
+  // Refused changes announce nothing; one rolled back with its transaction neither.
+  EXPECT_FALSE(change(staff_, scid, ServiceState::kPending).ok());
+  EXPECT_FALSE(change(acme_admin_, scid, ServiceState::kSuspended).ok());
+  auto rolled_back = db_->with_transaction([&](soci::session& s) -> Result<Service> {
+    auto changed = Services(s, clock_).change_state(staff_, scid, ServiceState::kSuspended, "x");
+    if (!changed.ok()) return changed;
+    return Error{"the caller's next step failed"};
+  });
+  ASSERT_FALSE(rolled_back.ok());
+  EXPECT_EQ(feed_events().size(), events.size());
+  auto still = get(staff_, scid);
+  ASSERT_TRUE(still.ok());
+  EXPECT_EQ(still->state, ServiceState::kActive);
+}
+
+TEST_P(ServicesTest, ApplyStateNeedsNoPrincipalAndIsAuditedWithItsActor) {
+  const std::string scid = service(acme_, "CUST-ACME", ServiceState::kActive);
+  const auto events_before = feed_events().size();
+  clock_.advance(std::chrono::seconds(3));
+  auto suspended = apply(scid, ServiceState::kSuspended, "non-payment: INV-2026-000001",
+                         "collections", std::nullopt);
+  ASSERT_TRUE(suspended.ok()) << suspended.error();
+  EXPECT_EQ(suspended->state, ServiceState::kSuspended);
+  auto restored = apply(scid, ServiceState::kActive, "paid", "Bea Billing", activation_.user_id);
+  ASSERT_TRUE(restored.ok()) << restored.error();
+  EXPECT_EQ(restored->state, ServiceState::kActive);
+
+  auto trail = audit(scid);
+  ASSERT_TRUE(trail.ok());
+  ASSERT_GE(trail->records.size(), 2u);
+  const AuditEntry& job = trail->records[trail->records.size() - 2].entry;
+  EXPECT_EQ(job.action, "transition");
+  EXPECT_EQ(job.from_state, "active");
+  EXPECT_EQ(job.to_state, "suspended");
+  EXPECT_EQ(job.reason, "non-payment: INV-2026-000001");
+  EXPECT_FALSE(job.actor_user_id.has_value()) << "a job is no user";
+  EXPECT_EQ(nlohmann::json::parse(job.details)["actor"], "collections");
+  const AuditEntry& user = trail->records.back().entry;
+  EXPECT_EQ(user.actor_user_id, activation_.user_id);
+  EXPECT_EQ(nlohmann::json::parse(user.details)["actor"], "Bea Billing");
+
+  auto events = feed_events();
+  ASSERT_EQ(events.size(), events_before + 2);
+  EXPECT_EQ(
+      events[events.size() - 2].payload,
+      (nlohmann::json{
+          {"scid", scid}, {"state", "suspended"}, {"reason", "non-payment: INV-2026-000001"}}));
+  EXPECT_EQ(events.back().payload,
+            (nlohmann::json{{"scid", scid}, {"state", "active"}, {"reason", "paid"}}));
+}
+
+TEST_P(ServicesTest, ApplyStateAgainChangesNothing) {
+  const std::string scid = service(acme_, "CUST-ACME", ServiceState::kSuspended);
+  const auto events_before = feed_events().size();
+  const auto audit_before = audit(scid)->records.size();
+  auto same = db_->with_transaction([&](soci::session& s) -> Result<Service> {
+    Services services(s, clock_);
+    auto result = services.apply_state(scid, ServiceState::kSuspended, "non-payment: INV-1",
+                                       "collections", std::nullopt);
+    if (result.ok() && services.last_feed_sequence()) return Error{"an event was appended"};
+    return result;
+  });
+  ASSERT_TRUE(same.ok()) << same.error();
+  EXPECT_EQ(same->state, ServiceState::kSuspended);
+  EXPECT_EQ(feed_events().size(), events_before);
+  EXPECT_EQ(audit(scid)->records.size(), audit_before);
+}
+
+TEST_P(ServicesTest, ApplyStateRefusesWhatTheLifecycleOrTheInputDoesNotAllow) {
+  const std::string pending = service(acme_, "CUST-ACME", ServiceState::kPending);
+  const std::string gone = service(acme_, "CUST-ACME", ServiceState::kDisconnected);
+  const auto events_before = feed_events().size();
+
+  auto not_yet = apply(pending, ServiceState::kSuspended, "non-payment", "collections");
+  ASSERT_FALSE(not_yet.ok());
+  EXPECT_EQ(not_yet.error_kind(), ErrorKind::kConflict);
+  auto final_state = apply(gone, ServiceState::kActive, "paid", "collections");
+  ASSERT_FALSE(final_state.ok());
+  EXPECT_EQ(final_state.error_kind(), ErrorKind::kConflict);
+  EXPECT_NE(final_state.error().find("final"), std::string::npos) << final_state.error();
+  auto no_reason = apply(pending, ServiceState::kActive, " ", "orders");
+  ASSERT_FALSE(no_reason.ok());
+  EXPECT_EQ(no_reason.error_kind(), ErrorKind::kInvalid);
+  ASSERT_EQ(no_reason.failure().fields.size(), 1u);
+  EXPECT_EQ(no_reason.failure().fields[0].first, "/reason");
+  auto same_no_reason = apply(gone, ServiceState::kDisconnected, "", "contracts");
+  ASSERT_FALSE(same_no_reason.ok()) << "the reason is checked even when nothing would change";
+  EXPECT_EQ(same_no_reason.error_kind(), ErrorKind::kInvalid);
+  auto too_long = apply(pending, ServiceState::kActive,
+                        std::string(Services::kMaxReasonLength + 1, 'x'), "orders");
+  ASSERT_FALSE(too_long.ok());
+  EXPECT_EQ(too_long.error_kind(), ErrorKind::kInvalid);
+  auto unknown = apply(valid_unused_scid(), ServiceState::kActive, "go", "orders");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error_kind(), ErrorKind::kNotFound);
+  auto malformed = apply("NOT-A-SCID", ServiceState::kActive, "go", "orders");
+  ASSERT_FALSE(malformed.ok());
+  EXPECT_EQ(malformed.error_kind(), ErrorKind::kInvalid);
+
+  EXPECT_EQ(feed_events().size(), events_before);
+  EXPECT_EQ(get(staff_, pending)->state, ServiceState::kPending);
+  EXPECT_EQ(get(staff_, gone)->state, ServiceState::kDisconnected);
 }
 
 INSTANTIATE_TEST_SUITE_P(BothDatabases, ServicesTest, ::testing::Values("sqlite", "postgresql"),

@@ -171,6 +171,82 @@ TEST_F(ControlPlaneClientTest, RestoresLastGoodBeforeThePortalAnswers) {
   EXPECT_EQ(client->applied_sequence(), 12);
 }
 
+json service_state(long long sequence, const std::string& scid, const std::string& state) {
+  return {{"sequence", sequence},
+          {"kind", "service_state"},
+          {"payload", {{"scid", scid}, {"state", state}, {"reason", "non-payment: INV-1"}}}};
+}
+
+constexpr const char* kScid = "AB12CD34W";  // a valid SCID (the deployments above need none)
+
+TEST_F(ControlPlaneClientTest, AServiceStateSuspendsOnEitherNetworkAndIsKeptOnDisk) {
+  for (const std::string network : {"production", "staging"}) {
+    options_.network = network;
+    options_.state_dir = dir_.path() + "/" + network;
+    PropertyCatalog catalog({});
+    auto client = make_client(catalog);
+    ASSERT_TRUE(client->restore().ok());
+    auto outcome = client->apply(service_state(8, kScid, "suspended"));
+    EXPECT_TRUE(outcome.applied) << network << ": " << outcome.detail;
+    EXPECT_NE(outcome.detail.find("non-payment: INV-1"), std::string::npos) << outcome.detail;
+    EXPECT_TRUE(catalog.table()->is_suspended(kScid)) << network;
+    EXPECT_EQ(client->applied_sequence(), 8);
+    auto saved = load_last_good(options_.state_dir + "/last-good.json");
+    ASSERT_TRUE(saved.ok() && saved->has_value()) << network;
+    EXPECT_EQ((*saved)->sequence, 8) << "on disk before the acknowledgement";
+    EXPECT_TRUE((*saved)->service_states.is_suspended(kScid));
+  }
+}
+
+TEST_F(ControlPlaneClientTest, ASuspensionSurvivesARestartAndActiveLiftsIt) {
+  {
+    PropertyCatalog catalog({});
+    auto client = make_client(catalog);
+    ASSERT_TRUE(client->restore().ok());
+    ASSERT_TRUE(client->apply(service_state(4, kScid, "suspended")).applied);
+  }
+  PropertyCatalog catalog({});
+  auto client = make_client(catalog);
+  ASSERT_TRUE(client->restore().ok());
+  EXPECT_TRUE(catalog.table()->is_suspended(kScid)) << "suspended before the portal answers";
+  EXPECT_EQ(client->applied_sequence(), 4);
+  ASSERT_TRUE(client->apply(service_state(5, kScid, "active")).applied);
+  EXPECT_FALSE(catalog.table()->is_suspended(kScid));
+  auto saved = load_last_good(state_file());
+  ASSERT_TRUE(saved.ok() && saved->has_value());
+  EXPECT_TRUE((*saved)->service_states.suspended().empty());
+}
+
+TEST_F(ControlPlaneClientTest, ADisconnectDropsTheDeploymentFromMemoryAndDisk) {
+  PropertyCatalog catalog({});
+  auto client = make_client(catalog);
+  ASSERT_TRUE(client->restore().ok());
+  json deployed = deployment(2, "production", json::array({property("w", "www.test", 8001)}));
+  deployed["payload"]["scid"] = kScid;
+  ASSERT_TRUE(client->apply(deployed).applied);
+  auto outcome = client->apply(service_state(3, kScid, "disconnected"));
+  EXPECT_TRUE(outcome.applied) << outcome.detail;
+  EXPECT_EQ(catalog.table()->find("www.test"), nullptr);
+  auto saved = load_last_good(state_file());
+  ASSERT_TRUE(saved.ok() && saved->has_value());
+  EXPECT_TRUE((*saved)->services.empty());
+  EXPECT_EQ((*saved)->sequence, 3);
+}
+
+TEST_F(ControlPlaneClientTest, ABadServiceStateFailsAndChangesNothing) {
+  PropertyCatalog catalog({});
+  auto client = make_client(catalog);
+  ASSERT_TRUE(client->restore().ok());
+  auto outcome = client->apply(service_state(6, kScid, "frozen"));
+  EXPECT_FALSE(outcome.applied);
+  EXPECT_NE(outcome.detail.find("/state"), std::string::npos) << outcome.detail;
+  outcome = client->apply(service_state(7, "not-a-scid", "suspended"));
+  EXPECT_FALSE(outcome.applied);
+  EXPECT_NE(outcome.detail.find("/scid"), std::string::npos) << outcome.detail;
+  EXPECT_TRUE(catalog.service_states().suspended().empty());
+  EXPECT_EQ(client->applied_sequence(), 7) << "the feed moves on past a failed event";
+}
+
 TEST_F(ControlPlaneClientTest, RefusesBadOptionsAtStart) {
   PropertyCatalog catalog({});
   options_.portal_url = "https://portal.test";

@@ -1,4 +1,5 @@
-// last-good.json round-trips, is replaced atomically, and a damaged file is reported.
+// last-good.json round-trips (with the suspended services), is replaced atomically, and a
+// damaged file is reported.
 #include "edge/last_good_state.hpp"
 
 #include <gtest/gtest.h>
@@ -75,6 +76,44 @@ TEST(LastGoodState, SavingIntoAMissingFolderFailsCleanly) {
   auto saved = save_last_good(dir.path() + "/missing/last-good.json", sample());
   ASSERT_FALSE(saved.ok());
   EXPECT_NE(saved.error().find("cannot create"), std::string::npos) << saved.error();
+}
+
+TEST(LastGoodState, KeepsTheSuspendedServices) {
+  candela::testing::TempDir dir;
+  const std::string path = dir.path() + "/last-good.json";
+  LastGoodState state = sample();
+  state.service_states.apply({"AB12CD34W", "suspended", ""});
+  ASSERT_TRUE(save_last_good(path, state).ok());
+  std::ifstream in(path);
+  const auto written = nlohmann::json::parse(in);
+  EXPECT_EQ(written["service_states"], (nlohmann::json{{"AB12CD34W", "suspended"}}))
+      << "the contract's form: {\"SCID\": \"suspended\"}";
+  auto loaded = load_last_good(path);
+  ASSERT_TRUE(loaded.ok()) << loaded.error();
+  ASSERT_TRUE(loaded->has_value());
+  EXPECT_TRUE((*loaded)->service_states.is_suspended("AB12CD34W"));
+  EXPECT_EQ((*loaded)->service_states.suspended().size(), 1u);
+}
+
+TEST(LastGoodState, AFileFromBeforeServiceStatesSuspendsNothing) {
+  candela::testing::TempDir dir;
+  const std::string path = dir.path() + "/last-good.json";
+  std::ofstream(path) << R"({"sequence": 9, "services": {}})";
+  auto loaded = load_last_good(path);
+  ASSERT_TRUE(loaded.ok()) << loaded.error();
+  ASSERT_TRUE(loaded->has_value());
+  EXPECT_EQ((*loaded)->sequence, 9);
+  EXPECT_TRUE((*loaded)->service_states.suspended().empty());
+}
+
+TEST(LastGoodState, DamagedServiceStatesAreAnErrorNamingThem) {
+  candela::testing::TempDir dir;
+  const std::string path = dir.path() + "/last-good.json";
+  std::ofstream(path) << R"({"sequence": 9, "services": {}, "service_states": {"AB12CD34W": 3}})";
+  auto loaded = load_last_good(path);
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_NE(loaded.error().find(path), std::string::npos) << loaded.error();
+  EXPECT_NE(loaded.error().find("/service_states/AB12CD34W"), std::string::npos) << loaded.error();
 }
 
 }  // namespace

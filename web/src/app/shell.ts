@@ -5,7 +5,7 @@ import type { AccessGroup, Service } from '../api/types';
 import { h, replaceChildren } from '../ui/dom';
 import { announce, errorBox, statusRegion } from '../ui/feedback';
 import { navigate } from './router';
-import { isStaff, session, signOut, stopMimic } from './session';
+import { hasRole, isStaff, session, signOut, stopMimic } from './session';
 
 let root: HTMLElement | null = null;
 let mainEl: HTMLElement | null = null;
@@ -145,6 +145,9 @@ export function renderChrome(): void {
     ['/', 'Services'],
     ['/usage', 'Usage'],
     ['/tickets', 'Tickets'],
+    ['/orders', 'Orders'],
+    // Billing: provider staff and customer users with the billing right (admin, billing).
+    ...(isStaff() || hasRole('admin', 'billing') ? ([['/billing', 'Billing']] as Array<[string, string]>) : []),
     ['/maintenance', 'Maintenance'],
     ['/support', 'Support'],
     ['/support/mttr', 'MTTR report'],

@@ -11,6 +11,7 @@ import { h, type Child } from '../ui/dom';
 import { errorBox } from '../ui/feedback';
 import { selectField } from '../ui/forms';
 import { errorPage, page, table } from './common';
+import { customerTermsPanel } from './customer-terms';
 
 const teamRoles = [
   'account_director',
@@ -151,5 +152,6 @@ export async function accountTeamView(params: Params): Promise<HTMLElement> {
     ),
     chooser,
     body,
+    customerTermsPanel(selected),
   );
 }

@@ -24,6 +24,9 @@ const pages: Record<string, string> = {
   ticket: '/tickets/',
   maintenance: '/maintenance/',
   noc_event: '/noc/events/',
+  order: '/orders/',
+  invoice: '/billing/invoices/',
+  billing_request: '/billing/requests/',
 };
 
 // A link to what the notification is about, when the UI has a page for it.

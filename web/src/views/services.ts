@@ -10,6 +10,7 @@ import { clearFieldErrors, inputField, selectField, showFieldErrors } from '../u
 import { ApiError, listItems } from '../api/client';
 import { requestedAt, requester } from './edge-status';
 import { errorPage, loadService, page, serviceFrame, stateBadge, table } from './common';
+import { serviceContractSection } from './service-contract';
 
 function servicesTable(services: Service[], groups: AccessGroup[], caption: string): HTMLElement {
   const groupName = new Map(groups.map((g) => [g.id, g.name]));
@@ -282,5 +283,6 @@ export async function serviceView(params: Params): Promise<HTMLElement> {
       h('a', { class: 'button', href: `/services/${service.scid}/invalidations` }, 'Purge content'),
     ),
     recent,
+    serviceContractSection(service),
   );
 }
