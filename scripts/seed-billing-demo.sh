@@ -63,7 +63,7 @@ as_user admin@demo-media.test api POST /api/v1/billing-requests -d "{
 # quoted when the account director quotes the order.
 cessation=$(date -u -d "$(date -u -d '+2 months' +%Y-%m-01) -1 day" +%Y-%m-%d)
 disconnect=$(as_user admin@demo-media.test api POST /api/v1/orders -d "{
-  \"type\": \"disconnect\", \"customer_number\": \"$customer\", \"access_group_id\": $org,
+  \"type\": \"disconnect\", \"customer_number\": \"$customer\",
   \"scid\": \"$shop_scid\", \"customer_commit_date\": \"$cessation\",
   \"disconnect\": {\"cessation_date\": \"$cessation\"}}" | field order_number)
 

@@ -161,7 +161,8 @@ Result<BillingRequestEvent> BillingRequests::add_note(const Principal& principal
       if (!to.ok()) return Error{to.failure()};
       if (!principal.is_provider()) {
         // The customer wrote: the coordinator hears of it too.
-        auto coordinator = billing_coordinator_recipients(session_, request->customer_id);
+        auto coordinator =
+            account_team_recipient(session_, request->customer_id, Role::kBillingCoordinator);
         if (!coordinator.ok()) return Error{coordinator.failure()};
         to->user_ids.insert(to->user_ids.end(), coordinator->user_ids.begin(),
                             coordinator->user_ids.end());
@@ -279,7 +280,8 @@ Result<BillingRequest> BillingRequests::transition(const Principal& principal,
       sent = send_billing_request_notice(session_, clock_, kBillingRequestResolvedNotice, request,
                                          {}, *followers, dedupe);
     } else if (*target == BillingRequestState::kCancelled) {
-      auto coordinator = billing_coordinator_recipients(session_, request.customer_id);
+      auto coordinator =
+          account_team_recipient(session_, request.customer_id, Role::kBillingCoordinator);
       if (!coordinator.ok()) return Error{coordinator.failure()};
       followers->user_ids.insert(followers->user_ids.end(), coordinator->user_ids.begin(),
                                  coordinator->user_ids.end());

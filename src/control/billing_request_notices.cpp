@@ -56,48 +56,10 @@ const NotificationTemplate kBillingRequestCancelledNotice{
     "\n"
     "{{update}}\n"};
 
-Result<std::vector<long long>> customer_billing_users(soci::session& session,
-                                                      long long organisation_id) {
-  return guarded(
-      "could not read the customer's billing users", [&]() -> Result<std::vector<long long>> {
-        std::vector<long long> users;
-        long long user = 0;
-        soci::statement st = (session.prepare << "SELECT DISTINCT r.user_id FROM user_roles r"
-                                                 " JOIN users u ON u.id = r.user_id"
-                                                 " WHERE r.access_group_id = :org"
-                                                 " AND r.role IN ('admin', 'billing')"
-                                                 " AND u.disabled = 0 ORDER BY r.user_id",
-                              soci::use(organisation_id), soci::into(user));
-        if (st.execute(true)) {
-          do {
-            users.push_back(user);
-          } while (st.fetch());
-        }
-        return users;
-      });
-}
-
-Result<NotificationRecipients> billing_coordinator_recipients(soci::session& session,
-                                                              long long customer_id) {
-  return guarded("could not read the account team", [&]() -> Result<NotificationRecipients> {
-    NotificationRecipients to;
-    long long user_id = 0;
-    session << "SELECT user_id FROM account_team WHERE customer_id = :c"
-               " AND role = 'billing_coordinator'",
-        soci::use(customer_id), soci::into(user_id);
-    if (session.got_data()) {
-      to.user_ids.push_back(user_id);
-    } else {
-      to.roles.push_back(Role::kBillingCoordinator);
-    }
-    return to;
-  });
-}
-
 Result<NotificationRecipients> billing_request_followers(soci::session& session,
                                                          const BillingRequest& request,
                                                          std::optional<long long> actor) {
-  auto users = customer_billing_users(session, request.organisation_id);
+  auto users = organisation_billing_users(session, request.organisation_id);
   if (!users.ok()) return Error{users.failure()};
   std::set<long long> ids(users->begin(), users->end());
   if (request.opened_by) ids.insert(request.opened_by->user_id);

@@ -10,6 +10,7 @@
 #include "common/clock.hpp"
 #include "common/result.hpp"
 #include "control/billing_requests.hpp"
+#include "control/customer_contacts.hpp"
 #include "control/database.hpp"
 #include "control/notifier.hpp"
 
@@ -24,12 +25,6 @@ extern const NotificationTemplate kBillingRequestUpdatedNotice;
 extern const NotificationTemplate kBillingRequestResolvedNotice;
 extern const NotificationTemplate kBillingRequestCancelledNotice;
 
-// Enabled users holding admin or billing on the customer's organisation (the top-level group).
-Result<std::vector<long long>> customer_billing_users(soci::session& session,
-                                                      long long organisation_id);
-// The customer's billing coordinator from the account team, or the role when the slot is empty.
-Result<NotificationRecipients> billing_coordinator_recipients(soci::session& session,
-                                                              long long customer_id);
 // The opener and the customer's billing users, minus `actor` (who caused the notice).
 Result<NotificationRecipients> billing_request_followers(soci::session& session,
                                                          const BillingRequest& request,

@@ -10,6 +10,7 @@
 #include <set>
 #include <utility>
 
+#include "common/enum_names.hpp"
 #include "common/ids.hpp"
 #include "control/billing_request_access.hpp"
 #include "control/billing_request_notices.hpp"
@@ -20,23 +21,6 @@
 
 namespace candela::control {
 namespace {
-
-template <typename E, std::size_t N>
-std::optional<E> parse_name(const std::array<std::pair<E, std::string_view>, N>& names,
-                            std::string_view name) {
-  for (const auto& [value, text] : names) {
-    if (text == name) return value;
-  }
-  return std::nullopt;
-}
-
-template <typename E, std::size_t N>
-std::string_view name_of(const std::array<std::pair<E, std::string_view>, N>& names, E value) {
-  for (const auto& [candidate, text] : names) {
-    if (candidate == value) return text;
-  }
-  return {};
-}
 
 constexpr std::array<std::pair<BillingRequestKind, std::string_view>, 2> kKindNames{{
     {BillingRequestKind::kInquiry, "inquiry"},
@@ -238,7 +222,8 @@ Result<BillingRequest> BillingRequests::open(const Principal& principal,
     request.disputed_amount_minor =
         *kind == BillingRequestKind::kDispute ? draft.disputed_amount_minor : std::nullopt;
     request.state = BillingRequestState::kOpen;
-    auto coordinator = billing_coordinator_recipients(session_, invoice->customer_id);
+    auto coordinator =
+        account_team_recipient(session_, invoice->customer_id, Role::kBillingCoordinator);
     if (!coordinator.ok()) return Error{coordinator.failure()};
     if (!coordinator->user_ids.empty()) {
       request.assigned_to = UserRef{coordinator->user_ids.front(), ""};

@@ -4,6 +4,7 @@
 
 #include <soci/soci.h>
 
+#include "control/customer_contacts.hpp"
 #include "control/store_guard.hpp"
 
 namespace candela::control {
@@ -59,28 +60,20 @@ const NotificationTemplate kServiceRestoredNotice{
 
 Result<NotificationRecipients> collection_recipients(soci::session& session,
                                                      long long customer_id) {
-  return guarded("could not find who to tell", [&]() -> Result<NotificationRecipients> {
-    NotificationRecipients to;
-    soci::rowset<long long> users =
-        (session.prepare << "SELECT DISTINCT r.user_id FROM user_roles r"
-                            " JOIN users u ON u.id = r.user_id"
-                            " JOIN customers c ON c.organisation_id = r.access_group_id"
-                            " WHERE c.id = :c AND u.disabled = 0"
-                            " AND r.role IN ('admin', 'billing') ORDER BY r.user_id",
-         soci::use(customer_id));
-    for (const long long user : users)
-      to.user_ids.push_back(user);
-    long long coordinator = 0;
-    session << "SELECT t.user_id FROM account_team t JOIN users u ON u.id = t.user_id"
-               " WHERE t.customer_id = :c AND t.role = 'billing_coordinator' AND u.disabled = 0",
-        soci::use(customer_id), soci::into(coordinator);
-    if (session.got_data()) {
-      to.user_ids.push_back(coordinator);
-    } else {
-      to.roles.push_back(Role::kBillingCoordinator);
-    }
-    return to;
+  auto organisation = guarded("could not find the customer", [&]() -> Result<long long> {
+    long long id = 0;
+    session << "SELECT organisation_id FROM customers WHERE id = :c", soci::use(customer_id),
+        soci::into(id);
+    if (!session.got_data()) return Error{"no such customer", ErrorKind::kNotFound};
+    return id;
   });
+  if (!organisation.ok()) return Error{organisation.failure()};
+  auto users = organisation_billing_users(session, *organisation);
+  if (!users.ok()) return Error{users.failure()};
+  auto to = account_team_recipient(session, customer_id, Role::kBillingCoordinator);
+  if (!to.ok()) return to;
+  to->user_ids.insert(to->user_ids.begin(), users->begin(), users->end());
+  return to;
 }
 
 }  // namespace candela::control

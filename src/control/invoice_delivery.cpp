@@ -3,6 +3,7 @@
 
 #include <soci/soci.h>
 
+#include "control/customer_contacts.hpp"
 #include "control/database.hpp"
 #include "control/invoice_notices.hpp"
 #include "control/invoice_pdf.hpp"
@@ -26,22 +27,6 @@ Status store_record(soci::session& session, long long invoice_id,
 }
 
 }  // namespace
-
-Result<std::vector<long long>> organisation_billing_users(soci::session& session,
-                                                          long long organisation_id) {
-  return guarded("could not find the billing users", [&]() -> Result<std::vector<long long>> {
-    std::vector<long long> users;
-    soci::rowset<long long> rows =
-        (session.prepare << "SELECT DISTINCT r.user_id FROM user_roles r"
-                            " JOIN users u ON u.id = r.user_id"
-                            " WHERE r.access_group_id = :g AND u.disabled = 0"
-                            " AND r.role IN ('admin', 'billing') ORDER BY r.user_id",
-         soci::use(organisation_id));
-    for (const long long user : rows)
-      users.push_back(user);
-    return users;
-  });
-}
 
 Result<std::vector<InvoiceDeliveryRecord>> deliver_invoice(
     soci::session& session, const Clock& clock, const Invoice& invoice,

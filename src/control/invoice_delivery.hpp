@@ -34,10 +34,6 @@ struct DeliveryPreference {
   std::optional<long long> organisation_id;
 };
 
-// The enabled users with the admin or billing role on the organisation, ascending.
-Result<std::vector<long long>> organisation_billing_users(soci::session& session,
-                                                          long long organisation_id);
-
 // Stores the delivery records of `invoice` (already inserted, lines included) and queues its
 // mail through the Notifier with the PDF attached, in the caller's transaction. Returns the
 // records in the order stored.

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "common/money.hpp"
+#include "control/customer_contacts.hpp"
 #include "control/store_guard.hpp"
 
 namespace candela::control {
@@ -168,24 +169,6 @@ Result<std::vector<long long>> service_contacts(soci::session& session, long lon
         users.insert(user);
     }
     return std::vector<long long>(users.begin(), users.end());
-  });
-}
-
-Result<NotificationRecipients> account_team_recipient(soci::session& session, long long customer_id,
-                                                      Role role) {
-  return guarded("could not find the account team", [&]() -> Result<NotificationRecipients> {
-    NotificationRecipients to;
-    long long user = 0;
-    const std::string name(role_name(role));
-    session << "SELECT a.user_id FROM account_team a JOIN users u ON u.id = a.user_id"
-               " WHERE a.customer_id = :c AND a.role = :r AND u.disabled = 0",
-        soci::use(customer_id), soci::use(name), soci::into(user);
-    if (session.got_data()) {
-      to.user_ids.push_back(user);
-    } else {
-      to.roles.push_back(role);
-    }
-    return to;
   });
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/clock.hpp"
+#include "control/customer_contacts.hpp"
 #include "control/database.hpp"
 #include "control/notifier.hpp"
 #include "control/orders.hpp"
@@ -32,10 +33,6 @@ Result<std::vector<long long>> access_group_chain(soci::session& session, long l
 Result<std::vector<long long>> customer_admins(soci::session& session, long long group_id);
 // Enabled users with admin or technical on `group_id` or one of its ancestors.
 Result<std::vector<long long>> service_contacts(soci::session& session, long long group_id);
-// The customer's account-team user for `role`; when the slot is empty, the provider role.
-Result<NotificationRecipients> account_team_recipient(soci::session& session, long long customer_id,
-                                                      Role role);
-
 // The notice for `order` having reached its state, to the people the contract names, deduped
 // per order and state. `link` is the order's page in the portal.
 Status notify_order_state(soci::session& session, const Clock& clock, const Order& order,

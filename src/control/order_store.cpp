@@ -3,49 +3,11 @@
 
 #include <soci/soci.h>
 
+#include "control/nullable_columns.hpp"
 #include "control/store_guard.hpp"
 
 namespace candela::control {
 namespace {
-
-struct NullableNumber {
-  long long value = 0;
-  soci::indicator ind = soci::i_null;
-  std::optional<long long> get() const {
-    return ind == soci::i_ok ? std::optional<long long>(value) : std::nullopt;
-  }
-};
-
-struct NullableText {
-  std::string value;
-  soci::indicator ind = soci::i_null;
-  std::optional<std::string> get() const {
-    return ind == soci::i_ok ? std::optional<std::string>(value) : std::nullopt;
-  }
-};
-
-// Values bound for writing a nullable column.
-struct BoundNumber {
-  long long value = 0;
-  soci::indicator ind = soci::i_null;
-  explicit BoundNumber(std::optional<long long> v) {
-    if (v) {
-      value = *v;
-      ind = soci::i_ok;
-    }
-  }
-};
-
-struct BoundText {
-  std::string value;
-  soci::indicator ind = soci::i_null;
-  explicit BoundText(const std::optional<std::string>& v) {
-    if (v) {
-      value = *v;
-      ind = soci::i_ok;
-    }
-  }
-};
 
 std::optional<std::string> date_text(const std::optional<CivilDate>& date) {
   if (!date) return std::nullopt;

@@ -6,59 +6,11 @@
 #include <nlohmann/json.hpp>
 
 #include "control/database.hpp"
+#include "control/nullable_columns.hpp"
 #include "control/store_guard.hpp"
 
 namespace candela::control {
 namespace {
-
-// A nullable BIGINT column.
-struct NullableNumber {
-  long long value = 0;
-  soci::indicator ind = soci::i_null;
-  std::optional<long long> get() const {
-    return ind == soci::i_ok ? std::optional<long long>(value) : std::nullopt;
-  }
-  std::optional<SysTime> time() const {
-    return ind == soci::i_ok ? std::optional<SysTime>(from_epoch_ms(value)) : std::nullopt;
-  }
-};
-
-struct NullableText {
-  std::string value;
-  soci::indicator ind = soci::i_null;
-  std::optional<std::string> get() const {
-    return ind == soci::i_ok ? std::optional<std::string>(value) : std::nullopt;
-  }
-};
-
-// Values bound for writing a nullable column.
-struct BoundNumber {
-  long long value = 0;
-  soci::indicator ind = soci::i_null;
-  explicit BoundNumber(std::optional<long long> v) {
-    if (v) {
-      value = *v;
-      ind = soci::i_ok;
-    }
-  }
-  explicit BoundNumber(std::optional<SysTime> t) {
-    if (t) {
-      value = to_epoch_ms(*t);
-      ind = soci::i_ok;
-    }
-  }
-};
-
-struct BoundText {
-  std::string value;
-  soci::indicator ind = soci::i_null;
-  explicit BoundText(const std::optional<std::string>& v) {
-    if (v) {
-      value = *v;
-      ind = soci::i_ok;
-    }
-  }
-};
 
 struct TicketRow {
   long long id = 0;

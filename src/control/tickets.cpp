@@ -3,26 +3,11 @@
 #include <array>
 #include <utility>
 
+#include "common/enum_names.hpp"
+
 namespace candela::control {
 
 namespace {
-
-template <typename E, std::size_t N>
-std::optional<E> parse_name(const std::array<std::pair<E, std::string_view>, N>& names,
-                            std::string_view name) {
-  for (const auto& [value, text] : names) {
-    if (text == name) return value;
-  }
-  return std::nullopt;
-}
-
-template <typename E, std::size_t N>
-std::string_view name_of(const std::array<std::pair<E, std::string_view>, N>& names, E value) {
-  for (const auto& [candidate, text] : names) {
-    if (candidate == value) return text;
-  }
-  return {};
-}
 
 constexpr std::array<std::pair<TicketType, std::string_view>, 3> kTypeNames{{
     {TicketType::kServiceImpairment, "service_impairment"},

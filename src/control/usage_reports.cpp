@@ -259,10 +259,13 @@ std::string_view usage_scope_kind_name(UsageScope::Kind kind) {
 
 long long p95_bits_per_second(std::vector<long long> bytes_per_bin) {
   if (bytes_per_bin.empty()) return 0;
-  std::sort(bytes_per_bin.begin(), bytes_per_bin.end());
+  // Only the one order statistic is needed: a partial selection, not a full sort (the billing
+  // run asks for a month of 8,640 bins per p95 item).
   const std::size_t discarded = bytes_per_bin.size() * 5 / 100;
-  const long long bytes = bytes_per_bin[bytes_per_bin.size() - 1 - discarded];
-  return bytes * 8 / 300;
+  const auto kept =
+      bytes_per_bin.begin() + static_cast<std::ptrdiff_t>(bytes_per_bin.size() - 1 - discarded);
+  std::nth_element(bytes_per_bin.begin(), kept, bytes_per_bin.end());
+  return *kept * 8 / 300;
 }
 
 Result<UsageReport> UsageReports::report(const Principal& principal, const UsageQuery& query) {
