@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the portal's browser tests (web/tests/*.test.mjs, or the files named as arguments) with
 # Node's test runner, Playwright (playwright-core) driving Debian's headless Chromium. CTest runs
-# this as `browser.portal`.
+# each file as its own test, `browser.<name>` (browser.portal, browser.orders, ...).
 #
 # Environment: CANDELA_BINARY (the built candela), CANDELA_SCREENSHOTS (folder for screenshots),
 # optionally CHROMIUM (default /usr/bin/chromium) and CANDELA_WEB_ROOT (default web/dist).
