@@ -1,12 +1,14 @@
 // Pieces the Billing section's screens share: the section frame with its tabs, who may do what
 // (the API decides; the UI only hides dead ends), status badges, the balance and aging card and
 // the table of invoices.
-import { api, listItems } from '../api/client';
+import { api, listItems, type ApiError } from '../api/client';
 import type { Customer } from '../api/types';
+import { navigate } from '../app/router';
 import { hasRole, isStaff } from '../app/session';
 import { formatMoney } from '../billing/money';
 import { requestStateLabel, type Balance, type InvoiceSummary } from '../billing/types';
 import { h, type Child } from '../ui/dom';
+import { errorBox } from '../ui/feedback';
 
 // Roles are strict for billing (docs/billing.md): only the billing coordinator runs billing,
 // records payments and works billing requests; provider admin is not a wildcard here.
@@ -240,4 +242,25 @@ export function balanceCard(balance: Balance, headingLevel: 'h2' | 'h3' = 'h2'):
 export async function loadBalance(customerNumber: string): Promise<Balance> {
   const { data } = await api.get<Balance>(`/api/v1/customers/${encodeURIComponent(customerNumber)}/balance`);
   return data;
+}
+
+// A list's filter form was submitted: its non-empty fields become the list's query (the named
+// reference fields upper-cased, as the references are) and the browser goes there.
+export function submitFilters(
+  form: HTMLFormElement,
+  path: string,
+  keys: readonly string[],
+  upperCased: readonly string[],
+): void {
+  const q = new URLSearchParams();
+  for (const key of keys) {
+    const value = (form.elements.namedItem(key) as HTMLInputElement | HTMLSelectElement | null)?.value.trim();
+    if (value) q.set(key, upperCased.includes(key) ? value.toUpperCase() : value);
+  }
+  navigate(`${path}${q.toString() ? `?${q.toString()}` : ''}`);
+}
+
+// The page for a list whose filters the portal refused (400): the problem, and a way back.
+export function refusedFilters(title: string, path: string, error: ApiError, showAll: string): HTMLElement {
+  return billingFrame(title, path, errorBox(error), h('p', null, h('a', { href: path }, showAll)));
 }

@@ -19,6 +19,8 @@ import {
   moneyCell,
   requestLink,
   requestStateBadge,
+  refusedFilters,
+  submitFilters,
   visibleCustomers,
 } from './billing-common';
 import { errorPage } from './common';
@@ -98,12 +100,7 @@ export async function billingRequestsView(_params: Params, query: URLSearchParam
     options = customerOptions(await visibleCustomers());
   } catch (error) {
     if (error instanceof ApiError && error.status === 400) {
-      return billingFrame(
-        'Billing requests',
-        '/billing/requests',
-        errorBox(error),
-        h('p', null, h('a', { href: '/billing/requests' }, 'Show all billing requests')),
-      );
+      return refusedFilters('Billing requests', '/billing/requests', error, 'Show all billing requests');
     }
     return errorPage(error);
   }
@@ -115,12 +112,7 @@ export async function billingRequestsView(_params: Params, query: URLSearchParam
       'aria-label': 'Filter billing requests',
       onSubmit: (e: Event) => {
         e.preventDefault();
-        const q = new URLSearchParams();
-        for (const key of filterKeys) {
-          const value = (form.elements.namedItem(key) as HTMLInputElement | HTMLSelectElement | null)?.value.trim();
-          if (value) q.set(key, key === 'state' ? value : value.toUpperCase());
-        }
-        navigate(`/billing/requests${q.toString() ? `?${q.toString()}` : ''}`);
+        submitFilters(form, '/billing/requests', filterKeys, ['customer_number', 'invoice_number']);
       },
     },
     h(

@@ -2,11 +2,10 @@
 // invoices with filters (customer, period, status) kept in the URL. Customers see their own
 // organisation's invoices; provider staff see every customer's and pick one for its balance.
 import { api, ApiError, listItems } from '../api/client';
-import { navigate, type Params } from '../app/router';
+import type { Params } from '../app/router';
 import { isStaff } from '../app/session';
 import { invoiceStatuses, type Balance, type InvoiceSummary } from '../billing/types';
 import { h } from '../ui/dom';
-import { errorBox } from '../ui/feedback';
 import { inputField, selectField } from '../ui/forms';
 import {
   balanceCard,
@@ -15,6 +14,8 @@ import {
   invoiceTable,
   loadBalance,
   mayOpenBillingRequests,
+  refusedFilters,
+  submitFilters,
   visibleCustomers,
 } from './billing-common';
 import { errorPage } from './common';
@@ -63,12 +64,7 @@ export async function billingView(_params: Params, query: URLSearchParams): Prom
     shownBalances = await balances(customers);
   } catch (error) {
     if (error instanceof ApiError && error.status === 400) {
-      return billingFrame(
-        'Invoices',
-        '/billing',
-        errorBox(error),
-        h('p', null, h('a', { href: '/billing' }, 'Show all invoices')),
-      );
+      return refusedFilters('Invoices', '/billing', error, 'Show all invoices');
     }
     return errorPage(error);
   }
@@ -81,12 +77,7 @@ export async function billingView(_params: Params, query: URLSearchParams): Prom
       'aria-label': 'Filter invoices',
       onSubmit: (e: Event) => {
         e.preventDefault();
-        const q = new URLSearchParams();
-        for (const key of filterKeys) {
-          const value = (form.elements.namedItem(key) as HTMLInputElement | HTMLSelectElement | null)?.value.trim();
-          if (value) q.set(key, key === 'customer_number' ? value.toUpperCase() : value);
-        }
-        navigate(`/billing${q.toString() ? `?${q.toString()}` : ''}`);
+        submitFilters(form, '/billing', filterKeys, ['customer_number']);
       },
     },
     h(
