@@ -8,6 +8,7 @@
 
 #include "control/billing_migration.hpp"
 #include "control/billing_request_migration.hpp"
+#include "control/network_migration.hpp"
 #include "control/contract_migration.hpp"
 #include "control/feed_kind_migration.hpp"
 #include "control/feed_migration.hpp"
@@ -276,7 +277,8 @@ const std::vector<Migration>& builtin_migrations() {
                                                     order_migration(),
                                                     billing_migration(),
                                                     payment_migration(),
-                                                    billing_request_migration()};
+                                                    billing_request_migration(),
+                                                    network_migration()};
   return migrations;
 }
 

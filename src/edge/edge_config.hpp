@@ -31,6 +31,9 @@ struct Property {
   std::int64_t stale_while_revalidate_s =
       -1;  // default when the origin says nothing; -1 = edge default
   std::int64_t stale_if_error_s = -1;
+  // Fill through the shield tier (docs/shield.md): misses go to the parent chosen by rendezvous
+  // hashing of the cache key, then the next parent, finally the origin. Off: straight to origin.
+  bool shield = false;
 };
 
 struct CacheSettings {
@@ -65,6 +68,29 @@ struct AccessLogSettings {
   std::size_t keep_files = 48;
 };
 
+// A parent (shield) edge this edge may fill through.
+struct ParentConfig {
+  std::string id;       // the parent's edge id (its Via name); the rendezvous hash is over ids
+  std::string address;  // host:port where the parent serves
+};
+
+struct ParentPolicy {
+  // Requests that already passed this many Candela nodes (Via entries marked "(candela)") are
+  // filled from the origin, never from another parent: with 1, edge → shield → origin.
+  unsigned max_hops = 1;
+  // A parent that failed (connect error, timeout, or a 502/503/504 it generated) is skipped for
+  // this long before it is tried again.
+  std::chrono::milliseconds retry_after{10000};
+  std::chrono::milliseconds connect_timeout{1000};
+};
+
+// What this edge declares it can carry; the monitor compares measured load with it and the
+// router stops choosing an edge above it. 0 = not declared (never "over capacity").
+struct Capacity {
+  std::uint64_t requests_per_second = 0;
+  std::uint64_t bytes_per_second = 0;
+};
+
 struct EdgeConfig {
   std::string edge_id = "edge";
   std::vector<std::string> listen{"127.0.0.1:8080"};  // host:port
@@ -74,6 +100,14 @@ struct EdgeConfig {
   Limits limits;
   AccessLogSettings access_log;
   std::vector<std::shared_ptr<const Property>> properties;
+  // The CDN's domain (e.g. "cdn.example.net"): a request for "<edge_id>.<alias>.<routing_domain>"
+  // is served as a request for <alias> (the host name the router redirects clients to). Empty: off.
+  std::string routing_domain;
+  Capacity capacity;
+  // Shields to fill through when no portal supplies them (with --portal the topology's shields
+  // replace this list). An edge whose role is shield never fills through parents.
+  std::vector<ParentConfig> parents;
+  ParentPolicy parent_policy;
 };
 
 // Parses and validates a configuration document. Every problem is reported with the JSON
