@@ -1,5 +1,5 @@
 # The two commands: `make up` (build and start the CDN here) and `make test` (build and run every test).
-.PHONY: up test deps web build build-asan build-fuzz bench bench-usage format clean
+.PHONY: up test deps web build build-asan build-fuzz bench bench-router bench-usage format clean
 
 JOBS ?= 2
 RELEASE := build/release
@@ -50,6 +50,11 @@ test: build build-asan build-fuzz
 bench: build
 	scripts/install-deps.sh bench
 	bench/run.sh $(RELEASE)/apps/candela/candela
+
+# The router: HTTP decisions/s beside nginx, DNS answers/s beside Knot and NSD (docs/benchmarks.md).
+bench-router: build
+	scripts/install-deps.sh bench
+	bench/router.sh $(RELEASE)/apps/candela/candela
 
 # The usage store: ingestion rate and 30-day report latency (needs ~40 GB free for 90 days).
 bench-usage: build

@@ -8,7 +8,7 @@ build_packages=(
   libboost1.81-dev libssl-dev zlib1g-dev nlohmann-json3-dev libspdlog-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev curl python3 ca-certificates
   libsoci-dev libsqlite3-dev libpq-dev libsodium-dev postgresql libcurl4-openssl-dev
-  python3-aiosmtpd libhpdf-dev poppler-utils libldns-dev
+  python3-aiosmtpd libhpdf-dev poppler-utils libldns-dev ldnsutils
 )
 bench_packages=(nginx-light varnish trafficserver wrk util-linux procps dnsperf knot nsd nghttp2-client)
 # The web UI's build (Node.js, npm) and its browser tests (headless Chromium, a font).

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# `make up`: the whole CDN on this machine — the portal (SQLite under var/), two edges joined to
-# it, a demo origin and a local mail catcher for the portal's notices — seeded with a demo
-# customer, a deployed configuration, one user per provider role, a support ticket and a
-# maintenance window. Runs in the foreground; Ctrl-C stops everything. State lives under var/.
+# `make up`: the whole CDN on this machine — the portal (SQLite under var/), a shield and two
+# edges joined to it, the monitor polling them, the router steering clients (HTTP 302 and DNS), a
+# demo origin and a local mail catcher for the portal's notices — seeded with a demo customer, a
+# deployed configuration that fills through the shield, one user per provider role, a support
+# ticket, a maintenance window, an order and an invoice. Runs in the foreground; Ctrl-C stops
+# everything. State lives under var/.
 set -euo pipefail
 candela=${1:?usage: scripts/up.sh path/to/candela}
 candela=$(cd "$(dirname "$candela")" && pwd)/$(basename "$candela")
@@ -16,6 +18,13 @@ origin_port=${CANDELA_ORIGIN_PORT:-8081}
 edge_ports=(${CANDELA_EDGE_PORTS:-8080 8082})
 admin_ports=(${CANDELA_ADMIN_PORTS:-9080 9082})
 smtp_port=${CANDELA_SMTP_PORT:-2525}
+shield_port=${CANDELA_SHIELD_PORT:-8090}
+shield_admin_port=${CANDELA_SHIELD_ADMIN_PORT:-9090}
+monitor_port=${CANDELA_MONITOR_PORT:-9300}
+router_http_port=${CANDELA_ROUTER_HTTP_PORT:-8070}
+router_dns_port=${CANDELA_ROUTER_DNS_PORT:-5353}
+router_admin_port=${CANDELA_ROUTER_ADMIN_PORT:-9070}
+cdn_domain=cdn.candela.test
 portal="http://127.0.0.1:$portal_port"
 
 # Demo content: a page, a small object, a 1 MiB object, one never cached.
@@ -72,7 +81,7 @@ pids+=($!)
 "$candela" portal --listen "127.0.0.1:$portal_port" --db "sqlite://$var/portal.db" \
   --web-root "$top/web/dist" --master-key-file "$var/portal-master.key" \
   --smtp-url "smtp://127.0.0.1:$smtp_port" --mail-from "noc@candela.test" \
-  --clock-offset-file "$var/clock-offset" --cdn-domain "cdn.candela.test" \
+  --clock-offset-file "$var/clock-offset" --cdn-domain "$cdn_domain" \
   --bootstrap-admin-email "$admin_email" --bootstrap-admin-password-file "$var/admin.password" \
   > "$var/log/portal.log" 2>&1 &
 pids+=($!)
@@ -93,25 +102,36 @@ if [ ! -f "$var/seeded-billing" ]; then
   touch "$var/seeded-billing"
 fi
 
-for i in 0 1; do
-  n=$((i + 1))
-  cat > "$var/edge-$n.json" <<JSON
+# The edge network: a shield, the monitor's credential, the demo property filling through it.
+if [ ! -f "$var/seeded-network" ]; then
+  "$top/scripts/seed-network-demo.sh" "$candela" "$portal" "$var" "$shield_port"
+  touch "$var/seeded-network"
+fi
+
+# start_edge ID PORT ADMIN-PORT: one edge (or shield) following the portal.
+start_edge() {
+  cat > "$var/$1.json" <<JSON
 {
-  "edge_id": "demo-edge-$n",
-  "listen": ["127.0.0.1:${edge_ports[$i]}"],
-  "admin_listen": "127.0.0.1:${admin_ports[$i]}",
+  "edge_id": "$1",
+  "listen": ["127.0.0.1:$2"],
+  "admin_listen": "127.0.0.1:$3",
+  "capacity": {"requests_per_second": 50000, "bytes_per_second": 1250000000},
   "cache": {"ram_bytes": 268435456, "stale_while_revalidate_seconds": 30,
             "stale_if_error_seconds": 300},
-  "access_log": {"path": "$var/log/demo-edge-$n/access.log", "compress": true,
+  "access_log": {"path": "$var/log/$1/access.log", "compress": true,
                  "rotate_every_seconds": 60},
   "properties": []
 }
 JSON
-  "$candela" edge --config "$var/edge-$n.json" --portal "$portal" --edge-id "demo-edge-$n" \
-    --node-token-file "$var/demo-edge-$n.token" --state-dir "$var/demo-edge-$n" \
-    > "$var/log/demo-edge-$n.log" 2>&1 &
+  "$candela" edge --config "$var/$1.json" --portal "$portal" --edge-id "$1" \
+    --node-token-file "$var/$1.token" --state-dir "$var/$1" --routing-domain "$cdn_domain" \
+    > "$var/log/$1.log" 2>&1 &
   pids+=($!)
-  wait_for "http://127.0.0.1:${admin_ports[$i]}/healthz" "edge $n" "$var/log/demo-edge-$n.log"
+  wait_for "http://127.0.0.1:$3/healthz" "$1" "$var/log/$1.log"
+}
+start_edge demo-shield-1 "$shield_port" "$shield_admin_port"
+for i in 0 1; do
+  start_edge "demo-edge-$((i + 1))" "${edge_ports[$i]}" "${admin_ports[$i]}"
 done
 
 # The demo configuration is deployed once both edges follow the feed.
@@ -132,15 +152,38 @@ if [ ! -f "$var/seeded-support" ]; then
   touch "$var/seeded-support"
 fi
 
+# The monitor polls every edge's health and metrics each second and reports to the portal; the
+# router asks it which edges are available. Every client on this machine is in cache group
+# "local" (docs/router.md: coverage zones).
+"$candela" monitor --portal "$portal" --token-file "$var/monitor.token" \
+  --monitor-id demo-monitor --listen "127.0.0.1:$monitor_port" > "$var/log/monitor.log" 2>&1 &
+pids+=($!)
+wait_for "http://127.0.0.1:$monitor_port/healthz" "the monitor" "$var/log/monitor.log"
+cat > "$var/coverage-zone.json" <<JSON
+{"default_group": "local",
+ "groups": [{"name": "local", "networks": ["127.0.0.0/8", "::1/128"]}]}
+JSON
+"$candela" router --monitor "http://127.0.0.1:$monitor_port" \
+  --coverage-zone "$var/coverage-zone.json" --domain "$cdn_domain" \
+  --http-listen "127.0.0.1:$router_http_port" --dns-listen "127.0.0.1:$router_dns_port" \
+  --admin-listen "127.0.0.1:$router_admin_port" > "$var/log/router.log" 2>&1 &
+pids+=($!)
+wait_for "http://127.0.0.1:$router_admin_port/healthz" "the router" "$var/log/router.log"
+
 cat <<TEXT
 
 Candela is up.
 
   Web portal:       $portal/
   API:              $portal/api/v1/   (OpenAPI: $portal/api/v1/openapi.json)
+  Router:           http://127.0.0.1:$router_http_port/ (HTTP 302 to an edge)
+                    DNS on 127.0.0.1:$router_dns_port (UDP and TCP), authoritative for $cdn_domain
   Edges (cache):    http://127.0.0.1:${edge_ports[0]}/  http://127.0.0.1:${edge_ports[1]}/
                     (Host: demo.candela.test or localhost)
+  Shield:           http://127.0.0.1:$shield_port/ (the edges fill through it)
   Edge admin:       http://127.0.0.1:${admin_ports[0]}/metrics  http://127.0.0.1:${admin_ports[1]}/metrics
+                    http://127.0.0.1:$shield_admin_port/metrics (shield)
+  Monitor:          http://127.0.0.1:$monitor_port/state
   Demo origin:      http://127.0.0.1:$origin_port/   (request counters: /_origin/stats)
   Demo service:     SCID $scid (customer "Demo Media"), deployed to both edges
   Logs:             $var/log/
@@ -151,6 +194,12 @@ $(sed 's/^/  /' "$credentials")
 
 Try:
   curl -si -H 'Host: demo.candela.test' http://127.0.0.1:${edge_ports[0]}/index.html   # miss, then hit
+  curl -si -H 'Host: demo.candela.test' http://127.0.0.1:$router_http_port/index.html  # 302 to an edge
+  curl -si --connect-to ::127.0.0.1: "\$(curl -s -o /dev/null -w '%{redirect_url}' \\
+       -H 'Host: demo.candela.test' http://127.0.0.1:$router_http_port/index.html)"  # follow it
+  drill -p $router_dns_port @127.0.0.1 $scid.$cdn_domain A       # the router's DNS answer
+  curl -s http://127.0.0.1:$monitor_port/state                   # what the monitor sees
+  curl -s -X POST http://127.0.0.1:${admin_ports[0]}/drain        # drain demo-edge-1; DELETE undrains
   $candela ctl --portal $portal login --email $admin_email --password-file $var/admin.password
   $candela ctl services list
   $candela ctl config show $scid
@@ -160,6 +209,7 @@ Try:
   Support tickets:            $portal/tickets       (a demo impairment ticket is open)
   Maintenance calendar:       $portal/maintenance   (a demo window next Saturday, notices in $var/mail/)
   NOC dashboard:              $portal/noc           (sign in as noc-engineer@candela.test)
+  Network (topology, health): $portal/network
   Orders:                     $portal/orders        (order $(cat "$var/demo-order") activated SCID $(cat "$var/demo-shop-scid");
                               disconnect order $(cat "$var/demo-disconnect-order") waits for the account director's quote)
   Connection notice:          $portal/services/$(cat "$var/demo-shop-scid")/connection-notice

@@ -5,8 +5,10 @@
 
 #include "ctl/ctl_command.hpp"
 #include "edge/edge_command.hpp"
+#include "monitor/monitor_command.hpp"
 #include "origin/origin_command.hpp"
 #include "portal/portal_command.hpp"
+#include "router/router_command.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"Candela: an open-source content delivery network"};
@@ -18,6 +20,8 @@ int main(int argc, char** argv) {
   candela::origin::register_origin_command(app, exit_code);
   candela::portal::register_portal_command(app, exit_code);
   candela::ctl::register_ctl_command(app, exit_code);
+  candela::monitor::register_monitor_command(app, exit_code);
+  candela::router::register_router_command(app, exit_code);
 
   try {
     app.parse(argc, argv);

@@ -1043,7 +1043,8 @@ std::optional<TlsSettings> parse_tls(Checker& c, const json& j, const std::strin
 void parse_property(Checker& c, const json& j, const std::string& base, PropertyConfig& p,
                     std::map<std::string, std::string>& alias_owner) {
   if (!c.object(j, base,
-                {"id", "primary_alias", "aliases", "origin", "cache_key", "tls", "match_rules"})) {
+                {"id", "primary_alias", "aliases", "origin", "cache_key", "tls", "match_rules",
+                 "shield"})) {
     return;
   }
   if (c.string(j, base, "id", p.id, true) && !matches_pattern(p.id, 63, false, false, false)) {
@@ -1075,6 +1076,7 @@ void parse_property(Checker& c, const json& j, const std::string& base, Property
     parse_cache_key(c, *k, join(base, "cache_key"), p.cache_key);
   }
   if (const json* t = c.member(j, base, "tls", false)) p.tls = parse_tls(c, *t, join(base, "tls"));
+  c.boolean(j, base, "shield", p.shield);
   if (const json* rules = c.member(j, base, "match_rules", false)) {
     const std::string ptr = join(base, "match_rules");
     if (!rules->is_array()) {
@@ -1319,6 +1321,8 @@ std::string to_json(const ConfigurationDocument& document) {
       }
       pj["tls"] = std::move(t);
     }
+    // Only when on, so documents stored before the member existed keep their canonical form.
+    if (p.shield) pj["shield"] = true;
     pj["match_rules"] = ordered_json::array();
     for (const auto& rule : p.match_rules) {
       ordered_json r = ordered_json::object();

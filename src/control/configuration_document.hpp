@@ -175,6 +175,8 @@ struct PropertyConfig {
   CacheKeySettings cache_key;
   std::optional<TlsSettings> tls;
   std::vector<MatchRule> match_rules;  // first match wins
+  // Fill misses through the shield tier (docs/shield.md) instead of straight from the origin.
+  bool shield = false;
 };
 
 struct ConfigurationDocument {

@@ -50,8 +50,10 @@ Status may_change(const Principal& principal) {
                ErrorKind::kForbidden};
 }
 
+}  // namespace
+
 // "host:port" or "[v6]:port"; the host a DNS name or an address literal.
-bool valid_address(std::string_view address) {
+bool valid_edge_address(std::string_view address) {
   if (address.empty() || address.size() > EdgeRegistry::kMaxAddressLength) return false;
   std::string_view host;
   std::string_view port;
@@ -88,6 +90,12 @@ bool valid_address(std::string_view address) {
   return value >= 1 && value <= 65535;
 }
 
+namespace {
+
+bool valid_address(std::string_view address) {
+  return valid_edge_address(address);
+}
+
 std::vector<std::pair<std::string, std::string>> check_cache_group(const std::string& group) {
   if (group.empty() || group.size() > EdgeRegistry::kMaxCacheGroupLength ||
       !is_printable_text(group)) {
@@ -108,6 +116,10 @@ struct EdgeRow {
   long long registered_at = 0;
   long long last_seen = 0;
   soci::indicator last_seen_ind = soci::i_null;
+  std::string admin_address;
+  soci::indicator admin_address_ind = soci::i_null;
+  long long capacity_rps = 0;
+  long long capacity_bps = 0;
 
   Edge to_edge() const {
     Edge edge;
@@ -119,12 +131,15 @@ struct EdgeRow {
     edge.active = active != 0;
     edge.registered_at = from_epoch_ms(registered_at);
     if (last_seen_ind == soci::i_ok) edge.last_seen = from_epoch_ms(last_seen);
+    if (admin_address_ind == soci::i_ok) edge.admin_address = admin_address;
+    edge.capacity = EdgeCapacity{capacity_rps, capacity_bps};
     return edge;
   }
 };
 
 constexpr const char* kEdgeColumns =
-    "edge_id, cache_group, address, role, network, active, registered_at, last_seen";
+    "edge_id, cache_group, address, role, network, active, registered_at, last_seen,"
+    " admin_address, capacity_rps, capacity_bps";
 
 }  // namespace
 
@@ -187,7 +202,9 @@ Result<Edge> EdgeRegistry::find(const std::string& edge_id) {
       soci::use(edge_id), soci::into(row.edge_id), soci::into(row.cache_group),
       soci::into(row.address), soci::into(row.role), soci::into(row.network),
       soci::into(row.active), soci::into(row.registered_at),
-      soci::into(row.last_seen, row.last_seen_ind);
+      soci::into(row.last_seen, row.last_seen_ind),
+      soci::into(row.admin_address, row.admin_address_ind), soci::into(row.capacity_rps),
+      soci::into(row.capacity_bps);
   if (!session_.got_data()) {
     return Error{"there is no edge \"" + edge_id + "\"", ErrorKind::kNotFound};
   }
@@ -259,7 +276,9 @@ Result<EdgePage> EdgeRegistry::list(const Principal& principal,
          soci::use(after_id), soci::use(fetch), soci::into(row.edge_id),
          soci::into(row.cache_group), soci::into(row.address), soci::into(row.role),
          soci::into(row.network), soci::into(row.active), soci::into(row.registered_at),
-         soci::into(row.last_seen, row.last_seen_ind));
+         soci::into(row.last_seen, row.last_seen_ind),
+         soci::into(row.admin_address, row.admin_address_ind), soci::into(row.capacity_rps),
+         soci::into(row.capacity_bps));
     st.execute();
     while (st.fetch()) {
       if (static_cast<int>(page.edges.size()) == limit) {
@@ -355,10 +374,28 @@ Result<Edge> EdgeRegistry::authenticate(std::string_view node_token) {
 
 Result<Edge> EdgeRegistry::register_edge(const Edge& edge, const Registration& registration) {
   return guarded("could not record the registration", [&]() -> Result<Edge> {
+    std::vector<std::pair<std::string, std::string>> fields;
     if (!valid_address(registration.address)) {
-      return Error{"the registration has invalid fields",
-                   ErrorKind::kInvalid,
-                   {{"/address", "must be host:port (or [v6]:port), e.g. \"10.0.0.7:80\""}}};
+      fields.emplace_back("/address", "must be host:port (or [v6]:port), e.g. \"10.0.0.7:80\"");
+    }
+    if (registration.admin_address && !valid_address(*registration.admin_address)) {
+      fields.emplace_back("/admin_address",
+                          "must be host:port (or [v6]:port), e.g. \"10.0.0.7:9181\"");
+    }
+    if (registration.capacity) {
+      const std::string range =
+          "must be a whole number from 0 (undeclared) to " + std::to_string(kMaxCapacity);
+      if (registration.capacity->requests_per_second < 0 ||
+          registration.capacity->requests_per_second > kMaxCapacity) {
+        fields.emplace_back("/capacity/requests_per_second", range);
+      }
+      if (registration.capacity->bytes_per_second < 0 ||
+          registration.capacity->bytes_per_second > kMaxCapacity) {
+        fields.emplace_back("/capacity/bytes_per_second", range);
+      }
+    }
+    if (!fields.empty()) {
+      return Error{"the registration has invalid fields", ErrorKind::kInvalid, std::move(fields)};
     }
     auto mismatch = [&](const std::string& what, std::string_view stated,
                         std::string_view recorded) -> Error {
@@ -377,12 +414,22 @@ Result<Edge> EdgeRegistry::register_edge(const Edge& edge, const Registration& r
       return mismatch("network", edge_network_name(*registration.network),
                       edge_network_name(edge.network));
     }
+    // Start from the stored row, not the caller's copy: only what the edge states changes.
+    auto stored = find(edge.edge_id);
+    if (!stored.ok()) return Error{stored.failure()};
+    Edge updated = std::move(stored).value();
     const long long now = to_epoch_ms(clock_.now());
-    session_ << "UPDATE edges SET address = :addr, last_seen = :now WHERE edge_id = :id",
-        soci::use(registration.address), soci::use(now), soci::use(edge.edge_id);
-    Edge updated = edge;
     updated.address = registration.address;
     updated.last_seen = from_epoch_ms(now);
+    if (registration.admin_address) updated.admin_address = registration.admin_address;
+    if (registration.capacity) updated.capacity = *registration.capacity;
+    const std::string admin_address = updated.admin_address.value_or("");
+    soci::indicator admin_ind = updated.admin_address ? soci::i_ok : soci::i_null;
+    session_ << "UPDATE edges SET address = :addr, last_seen = :now, admin_address = :admin,"
+                " capacity_rps = :rps, capacity_bps = :bps WHERE edge_id = :id",
+        soci::use(registration.address), soci::use(now), soci::use(admin_address, admin_ind),
+        soci::use(updated.capacity.requests_per_second),
+        soci::use(updated.capacity.bytes_per_second), soci::use(edge.edge_id);
     return updated;
   });
 }

@@ -29,10 +29,21 @@ std::optional<EdgeNetwork> parse_edge_network(std::string_view name);
 std::string_view ack_status_name(AckStatus status);
 std::optional<AckStatus> parse_ack_status(std::string_view name);
 
+// The load an edge is built for, as it declares at registration; 0 = undeclared.
+struct EdgeCapacity {
+  long long requests_per_second = 0;
+  long long bytes_per_second = 0;
+  bool operator==(const EdgeCapacity&) const = default;
+};
+
 struct Edge {
   std::string edge_id;
   std::string cache_group;  // location, e.g. "lon1"
   std::string address;      // host:port where the edge serves
+  // host:port of its admin listener (/healthz, /metrics) that the monitor polls; empty until
+  // the edge registers one.
+  std::optional<std::string> admin_address;
+  EdgeCapacity capacity;
   EdgeRole role = EdgeRole::kEdge;
   EdgeNetwork network = EdgeNetwork::kProduction;
   bool active = true;
@@ -74,6 +85,9 @@ struct Registration {
   std::optional<std::string> cache_group;
   std::optional<EdgeRole> role;
   std::optional<EdgeNetwork> network;
+  // Absent: keep what is stored (an older edge does not send them).
+  std::optional<std::string> admin_address = std::nullopt;
+  std::optional<EdgeCapacity> capacity = std::nullopt;
 };
 
 struct Ack {
@@ -107,6 +121,7 @@ class EdgeRegistry {
   static constexpr std::size_t kMaxCacheGroupLength = 100;
   static constexpr std::size_t kMaxAddressLength = 261;  // a 255-byte name, ':' and a port
   static constexpr std::size_t kMaxAckDetailLength = 4096;
+  static constexpr long long kMaxCapacity = 1'000'000'000'000;  // per member, 10^12
   static constexpr int kMaxPageSize = 500;
 
   // Works on the caller's session (inside its transaction for changes, so the change and its
@@ -126,8 +141,9 @@ class EdgeRegistry {
 
   // The edge a node token belongs to; kUnauthorized for an unknown or malformed token.
   Result<Edge> authenticate(std::string_view node_token);
-  // Records the edge's address and last_seen; kConflict when a stated cache group, role or
-  // network differs from the record.
+  // Records the edge's address (and admin address and capacity when stated) and last_seen;
+  // kConflict when a stated cache group, role or network differs from the record. Invalid
+  // members come back located ("/address", "/admin_address", "/capacity/...").
   Result<Edge> register_edge(const Edge& edge, const Registration& registration);
   // Stamps last_seen (every feed poll).
   Result<std::monostate> touch(const std::string& edge_id);
@@ -147,6 +163,9 @@ class EdgeRegistry {
   const Clock& clock_;
   RandomSource& random_;
 };
+
+// "host:port" or "[v6]:port" with a port 1..65535: what an edge's address must look like.
+bool valid_edge_address(std::string_view address);
 
 // Per-edge state of a feed event: the edges (of `network`, when given) that are active or
 // acknowledged it, ordered by edge id. A deployment passes its environment as the network.

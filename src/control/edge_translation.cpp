@@ -42,6 +42,7 @@ nlohmann::json to_edge_properties(const ConfigurationDocument& document) {
         {"aliases", std::move(aliases)},
         {"origin", std::move(origin)},
         {"rules", std::move(rules)},
+        {"shield", p.shield},
     });
   }
   return out;

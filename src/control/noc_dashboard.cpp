@@ -87,6 +87,8 @@ Result<NocDashboard> noc_dashboard(soci::session& session, const Clock& clock, R
     dashboard.generated_at = clock.now();
     auto drains = draining_edges(session, dashboard.generated_at);
     if (!drains.ok()) return Error{drains.failure()};
+    auto monitor_health = fresh_monitor_health(session, dashboard.generated_at);
+    if (!monitor_health.ok()) return Error{monitor_health.failure()};
     EdgeRegistry registry(session, clock, random);
     std::optional<std::string> after;
     do {
@@ -95,6 +97,9 @@ Result<NocDashboard> noc_dashboard(soci::session& session, const Clock& clock, R
       for (auto& edge : page->edges) {
         NocEdgeRow row;
         row.health = edge_health(edge.last_seen, dashboard.generated_at);
+        if (auto found = monitor_health->find(edge.edge_id); found != monitor_health->end()) {
+          row.monitor_health = found->second;
+        }
         if (auto drain = drains->find(edge.edge_id); drain != drains->end()) {
           row.draining = true;
           row.maintenance_reference = drain->second;

@@ -11,6 +11,7 @@
 #include "common/clock.hpp"
 #include "common/ids.hpp"
 #include "common/result.hpp"
+#include "control/edge_health.hpp"
 #include "control/edge_registry.hpp"
 #include "control/noc_events.hpp"
 #include "control/principal.hpp"
@@ -35,6 +36,8 @@ EdgeHealth edge_health(const std::optional<SysTime>& last_seen, SysTime now);
 struct NocEdgeRow {
   Edge edge;
   EdgeHealth health = EdgeHealth::kDown;
+  // The freshest monitor report (control/edge_health.hpp), if one is recent enough.
+  std::optional<MonitorHealth> monitor_health;
   bool draining = false;
   std::optional<std::string> maintenance_reference;
 };

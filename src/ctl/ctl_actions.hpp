@@ -109,4 +109,9 @@ int list_invoices(CtlContext& ctx, const InvoiceListArgs& args);
 int show_invoice(CtlContext& ctx, const std::string& invoice_number);
 int download_invoice(CtlContext& ctx, const InvoiceDownloadArgs& args);
 
+// `ctl network topology|health [--network production|staging]` (docs/noc.md): the edges with
+// drain state, or the monitors' freshest health per edge.
+int network_topology(CtlContext& ctx, const std::string& network);
+int network_health(CtlContext& ctx, const std::string& network);
+
 }  // namespace candela::ctl

@@ -234,6 +234,16 @@ void register_ctl_command(CLI::App& app, int& exit_code) {
       ->add_option("customer", args->payment.customer, "Customer number")
       ->required();
 
+  auto* network =
+      ctl->add_subcommand("network", "The edge network: topology, health (docs/noc.md)");
+  network->require_subcommand(1);
+  action(network, "topology", "Active edges with address, capacity and drain state", args,
+         exit_code, [](CtlContext& c, CtlArgs& a) { return network_topology(c, a.state); })
+      ->add_option("--network", args->state, "production (default) or staging");
+  action(network, "health", "The monitors' freshest view of each edge", args, exit_code,
+         [](CtlContext& c, CtlArgs& a) { return network_health(c, a.state); })
+      ->add_option("--network", args->state, "production (default) or staging");
+
   add_order_commands(ctl, args, exit_code);
   add_billing_commands(ctl, args, exit_code);
   add_config_commands(ctl, args, exit_code);

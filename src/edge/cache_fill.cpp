@@ -1,5 +1,8 @@
-// Cache fills: storability, storing (Vary, unknown lengths), 304 refresh, hit-for-pass markers.
+// Cache fills: storability, storing (Vary, unknown lengths), 304 refresh, hit-for-pass markers,
+// and the shield tier's parent attempts before the origin (docs/shield.md).
 #include "edge/cache_fill.hpp"
+
+#include <spdlog/spdlog.h>
 
 #include "cache/cache_key.hpp"
 #include "cache/revalidation.hpp"
@@ -47,11 +50,35 @@ void on_stored_body_end(EdgeRuntime& rt, CacheObject& object) {
   store.update_charge(object, object.charge());
 }
 
-class CacheFill : public OriginFetchHandler {
+// Why a parent attempt did not give the response, as counted in
+// candela_edge_parent_fetches_total{result}.
+const char* parent_failure(FetchError error) {
+  switch (error) {
+    case FetchError::kConnectFailed:
+      return "connect_failed";
+    case FetchError::kTimeout:
+      return "timeout";
+    case FetchError::kBadResponse:
+    case FetchError::kConnectionReset:
+      return "bad_response";
+  }
+  return "bad_response";
+}
+
+// A 502/503/504 that the parent generated itself (it could not fill, or it is overloaded) sends
+// the fill on to the next parent. Candela edges put Cache-Status only on responses they relay or
+// serve, never on the errors they generate, so an origin's own 503 relayed by the parent (it
+// carries the parent's Cache-Status) is the origin's answer and is not failed over.
+bool parent_gateway_error(const OriginResponse& response) {
+  return (response.status == 502 || response.status == 503 || response.status == 504) &&
+         !response.headers.contains("Cache-Status");
+}
+
+class CacheFill : public OriginFetchHandler, public std::enable_shared_from_this<CacheFill> {
  public:
   CacheFill(Worker& worker, std::string key, std::shared_ptr<PendingFill> pending,
             std::shared_ptr<const Property> property, ConstObjectRef stale,
-            std::string request_bytes, http::HeaderList request_fields)
+            std::string request_bytes, http::HeaderList request_fields, ParentRoute route)
       : worker_(worker),
         key_(std::move(key)),
         pending_(std::move(pending)),
@@ -59,6 +86,7 @@ class CacheFill : public OriginFetchHandler {
         stale_(std::move(stale)),
         request_bytes_(std::move(request_bytes)),
         request_fields_(std::move(request_fields)),
+        route_(std::move(route)),
         request_time_(worker.runtime().clock().now()) {}
 
   ~CacheFill() override {
@@ -67,17 +95,40 @@ class CacheFill : public OriginFetchHandler {
     pending_->abandon();
   }
 
-  void start(const std::shared_ptr<CacheFill>& self) {
+  void start() {
     started_ = std::chrono::steady_clock::now();
-    start_origin_fetch(worker_, origin_request(*property_, "GET", request_bytes_), self);
+    // Every variant of a URL goes to the same parent, which holds its Vary index.
+    if (route_.parents && !route_.parents->empty()) {
+      order_ = route_.parents->rank(cache::key_primary(key_));
+    }
+    next_attempt();
   }
 
   ObjectRef on_response_head(OriginResponse& response) override {
     EdgeRuntime& rt = worker_.runtime();
-    rt.metrics().origin_fetches(true).inc();
+    if (parent_ != kOrigin) {
+      const Parent& parent = route_.parents->at(parent_);
+      if (parent_gateway_error(response)) {
+        parent_failed(parent, "gateway_error",
+                      "answered " + std::to_string(response.status) + " itself");
+        next_attempt();
+        return nullptr;
+      }
+      if (response.status == 508) {
+        // The parent found itself in the request's Via: it would loop. Not a failure of the
+        // parent; this fill just goes on without it.
+        rt.metrics().parent_fetches(parent.id, "loop").inc();
+        next_attempt();
+        return nullptr;
+      }
+      rt.metrics().parent_fetches(parent.id, "ok").inc();
+    } else {
+      rt.metrics().origin_fetches(true).inc();
+    }
     origin_ms_ = ms_since(started_);
     ObjectContext ctx{
         key_, {}, rt.edge_id(), request_time_, rt.clock().now(), freshness_config(rt, *property_)};
+    ctx.from_parent = parent_ != kOrigin;
     const auto request_view = request_fields_.view();
     const auto response_view = response.headers.view();
 
@@ -149,12 +200,69 @@ class CacheFill : public OriginFetchHandler {
   }
 
   void on_fetch_error(FetchError error) override {
+    if (parent_ != kOrigin) {
+      parent_failed(route_.parents->at(parent_), parent_failure(error), describe_parent(error));
+      return next_attempt();
+    }
     worker_.runtime().metrics().origin_fetches(false).inc();
     origin_ms_ = ms_since(started_);
     resolve(PendingFill::Outcome::kFailed, nullptr, status_for(error));
   }
 
  private:
+  static constexpr std::size_t kOrigin = static_cast<std::size_t>(-1);
+
+  // The next parent in rank that is not marked failed, else the origin. No byte has reached a
+  // client yet: the pending fill resolves only with the response that is used.
+  void next_attempt() {
+    const auto now = std::chrono::steady_clock::now();
+    while (next_ < order_.size()) {
+      const std::size_t index = order_[next_++];
+      if (!route_.parents->usable(index, now)) continue;
+      parent_ = index;
+      start_origin_fetch(worker_, parent_request(route_.parents->at(index)), shared_from_this());
+      return;
+    }
+    parent_ = kOrigin;
+    start_origin_fetch(worker_, origin_request(*property_, "GET", request_bytes_),
+                       shared_from_this());
+  }
+
+  // The request to a parent: its address, the policy's connect timeout, and time for the parent
+  // to reach the origin itself before its response head is due.
+  OriginRequest parent_request(const Parent& parent) const {
+    OriginRequest r = origin_request(*property_, "GET", route_.request_bytes);
+    r.host = parent.host;
+    r.port = parent.port;
+    r.connect_timeout = route_.parents->policy().connect_timeout;
+    r.response_timeout = property_->origin.connect_timeout + property_->origin.response_timeout;
+    return r;
+  }
+
+  static std::string describe_parent(FetchError error) {
+    switch (error) {
+      case FetchError::kConnectFailed:
+        return "could not be reached";
+      case FetchError::kTimeout:
+        return "did not answer in time";
+      case FetchError::kBadResponse:
+        return "sent a response that is not valid HTTP";
+      case FetchError::kConnectionReset:
+        return "closed the connection without answering";
+    }
+    return "failed";
+  }
+
+  void parent_failed(const Parent& parent, const char* result, const std::string& why) {
+    EdgeRuntime& rt = worker_.runtime();
+    rt.metrics().parent_fetches(parent.id, result).inc();
+    const ParentSet& set = *route_.parents;
+    if (set.mark_failed(parent_, std::chrono::steady_clock::now())) {
+      spdlog::warn("shield tier: parent {} ({}) {}; skipped for {} ms", parent.id, parent.address,
+                   why, set.policy().retry_after.count());
+    }
+  }
+
   void remember_uncacheable(EdgeRuntime& rt, const ObjectContext& ctx) {
     cache::ObjectSpec marker;
     marker.kind = cache::ObjectKind::kUncacheable;
@@ -177,6 +285,10 @@ class CacheFill : public OriginFetchHandler {
   ConstObjectRef stale_;
   std::string request_bytes_;
   http::HeaderList request_fields_;
+  ParentRoute route_;
+  std::vector<std::size_t> order_;  // parent indexes by rank for this key
+  std::size_t next_ = 0;            // next position in order_
+  std::size_t parent_ = kOrigin;    // the parent of the attempt in progress, or kOrigin
   SysTime request_time_;
   std::chrono::steady_clock::time_point started_;
   double origin_ms_ = -1;
@@ -186,11 +298,12 @@ class CacheFill : public OriginFetchHandler {
 
 void start_cache_fill(Worker& worker, std::string key, std::shared_ptr<PendingFill> pending,
                       std::shared_ptr<const Property> property, ConstObjectRef stale,
-                      std::string request_bytes, http::HeaderList request_fields) {
-  auto fill = std::make_shared<CacheFill>(worker, std::move(key), std::move(pending),
-                                          std::move(property), std::move(stale),
-                                          std::move(request_bytes), std::move(request_fields));
-  fill->start(fill);
+                      std::string request_bytes, http::HeaderList request_fields,
+                      ParentRoute route) {
+  auto fill = std::make_shared<CacheFill>(
+      worker, std::move(key), std::move(pending), std::move(property), std::move(stale),
+      std::move(request_bytes), std::move(request_fields), std::move(route));
+  fill->start();
 }
 
 }  // namespace candela::edge

@@ -197,10 +197,11 @@ void ClientConnection::reject(http::ParseError error) {
 }
 
 void ClientConnection::send_generated(int status, std::string_view body,
-                                      std::string_view extra_fields) {
+                                      std::string_view extra_fields,
+                                      std::string_view content_type) {
   plan_.reset();
   PlanContext ctx{request_, keep_alive_, worker_.runtime().edge_id()};
-  plan_generated(ctx, status, body, extra_fields, plan_);
+  plan_generated(ctx, status, body, extra_fields, plan_, content_type);
   if (log_.cache_status.empty()) log_.cache_status = "none";
   start_write();
 }

@@ -38,6 +38,9 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
   // --- for the request pipeline ---
   Worker& worker() { return worker_; }
   const http::RequestHead& request() const { return request_; }
+  // From now on the request is served as a request for Host `alias`, a view into the same head
+  // (routed host names, routed_host.hpp): origin Host, access log and metrics all see `alias`.
+  void serve_as_host(std::string_view alias) { request_.host = alias; }
   std::string_view request_body() const { return request_body_; }
   const std::string& client_ip() const { return client_ip_; }
   std::uint16_t client_port() const { return client_port_; }
@@ -48,7 +51,8 @@ class ClientConnection : public std::enable_shared_from_this<ClientConnection> {
   std::string& cache_key() { return cache_key_; }
 
   // Each request is answered by exactly one of these.
-  void send_generated(int status, std::string_view body, std::string_view extra_fields = {});
+  void send_generated(int status, std::string_view body, std::string_view extra_fields = {},
+                      std::string_view content_type = kPlainText);
   // Serves a stored (or filling) response to the current request: conditional requests, ranges
   // and HEAD are handled here. `cache_status` is the Cache-Status value (RFC 9211).
   void send_object(cache::ConstObjectRef object, std::string_view cache_status,

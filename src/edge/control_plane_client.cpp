@@ -117,10 +117,18 @@ void ControlPlaneClient::run() {
   }
 }
 
+nlohmann::json registration_body(const ControlPlaneOptions& options) {
+  nlohmann::json body = {{"address", options.address}, {"network", options.network}};
+  if (!options.admin_address.empty()) body["admin_address"] = options.admin_address;
+  body["capacity"] = {{"requests_per_second", options.capacity_requests_per_second},
+                      {"bytes_per_second", options.capacity_bytes_per_second}};
+  return body;
+}
+
 bool ControlPlaneClient::register_once(const std::string& token) {
-  const nlohmann::json body = {{"address", options_.address}, {"network", options_.network}};
-  auto reply = connection_->request("PUT", "/api/v1/edges/" + options_.edge_id + "/registration",
-                                    token, body.dump(), options_.request_timeout);
+  auto reply =
+      connection_->request("PUT", "/api/v1/edges/" + options_.edge_id + "/registration", token,
+                           registration_body(options_).dump(), options_.request_timeout);
   if (!reply.ok()) {
     if (!stopping_)
       report("portal " + connection_->address().url + " unreachable: " + reply.error());

@@ -40,6 +40,10 @@ struct EventOutcome {
   std::string detail;
 };
 
+// The body of PUT /api/v1/edges/{edge_id}/registration: address, network, admin_address (when
+// set) and capacity.
+nlohmann::json registration_body(const ControlPlaneOptions& options);
+
 class ControlPlaneClient {
  public:
   ControlPlaneClient(ControlPlaneOptions options, PropertyCatalog& catalog, PurgeFunction purge);

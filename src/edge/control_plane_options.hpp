@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 
 namespace candela::edge {
@@ -14,6 +15,12 @@ struct ControlPlaneOptions {
   std::string state_dir;        // last-good.json lives here
   std::string network = "production";
   std::string address;  // where this edge serves, sent at registration (host:port)
+  // Also sent at registration (docs/control-feed.md): the admin listener the monitor polls
+  // (the config's admin_listen; empty = not sent, the portal keeps what it has) and the
+  // capacity the config declares (0 = undeclared).
+  std::string admin_address;
+  std::uint64_t capacity_requests_per_second = 0;
+  std::uint64_t capacity_bytes_per_second = 0;
   std::chrono::seconds poll_wait{25};
   std::chrono::milliseconds request_timeout{10000};
   std::chrono::milliseconds max_backoff{2000};

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "edge/edge_server.hpp"
+#include "edge/routed_host.hpp"
 
 namespace candela::edge {
 
@@ -18,6 +19,14 @@ void register_edge_command(CLI::App& app, int& exit_code) {
   cmd->add_option("-t,--threads", *threads, "Event loops (default: from config, else one per core)")
       ->check(CLI::Range(1, 256));
   cmd->add_flag("--check", *check_only, "Validate the configuration and exit");
+  auto routing_domain = std::make_shared<std::string>();
+  cmd->add_option("--routing-domain", *routing_domain,
+                  "CDN domain of routed host names <edge_id>.<alias>.<domain> (overrides the "
+                  "file's routing_domain)")
+      ->check([](const std::string& text) {
+        auto domain = normalize_routing_domain(text);
+        return domain.ok() ? std::string() : domain.error();
+      });
   // Joining the control plane (docs/control-feed.md): all four go together.
   auto* portal = cmd->add_option("--portal", control->portal_url,
                                  "Portal to follow for deployments and invalidations "
@@ -47,12 +56,15 @@ void register_edge_command(CLI::App& app, int& exit_code) {
   edge_id->needs(portal);
   token->needs(portal);
   state->needs(portal);
-  cmd->callback([&exit_code, config_path, threads, check_only, control] {
+  cmd->callback([&exit_code, config_path, threads, check_only, control, routing_domain] {
     auto config = load_edge_config(*config_path);
     if (!config.ok()) {
       std::fprintf(stderr, "candela edge: %s\n", config.error().c_str());
       exit_code = 2;
       return;
+    }
+    if (!routing_domain->empty()) {
+      config->routing_domain = normalize_routing_domain(*routing_domain).value();
     }
     if (*check_only) {
       std::printf("%s: configuration is valid (%zu properties)\n", config_path->c_str(),
@@ -64,6 +76,9 @@ void register_edge_command(CLI::App& app, int& exit_code) {
     if (!control->portal_url.empty()) {
       config->edge_id = control->edge_id;
       control->address = config->listen.front();
+      control->admin_address = config->admin_listen;
+      control->capacity_requests_per_second = config->capacity.requests_per_second;
+      control->capacity_bytes_per_second = config->capacity.bytes_per_second;
       follow = *control;
     }
     EdgeServer server(std::move(config).value(), *config_path, std::move(follow));

@@ -152,8 +152,120 @@ void parse_properties(Checker& c, const json& j, EdgeConfig& cfg) {
                                p->stale_while_revalidate_s, -1, 7 * 86400);
     c.read_range<std::int64_t>(pj, base, "stale_if_error_seconds", p->stale_if_error_s, -1,
                                7 * 86400);
+    c.read(pj, base, "shield", p->shield);
     cfg.properties.push_back(std::move(p));
   }
+}
+
+// A DNS host name (lower case already): dot-separated labels of 1-63 letters, digits and '-',
+// no label starting or ending with '-', at most 253 characters, no trailing dot.
+bool valid_host_name(std::string_view name) {
+  if (name.empty() || name.size() > 253) return false;
+  std::size_t start = 0;
+  while (start <= name.size()) {
+    std::size_t dot = name.find('.', start);
+    if (dot == std::string_view::npos) dot = name.size();
+    const std::string_view label = name.substr(start, dot - start);
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') {
+      return false;
+    }
+    for (char ch : label) {
+      if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-')) return false;
+    }
+    start = dot + 1;
+  }
+  return true;
+}
+
+// Like Checker::read_range, but a fraction or a value beyond int64 is refused instead of being
+// truncated: capacities and hop counts are whole numbers.
+void read_integer(Checker& c, const json& obj, const std::string& base, const char* key,
+                  std::int64_t& out, std::int64_t lo, std::int64_t hi) {
+  auto it = obj.find(key);
+  if (it == obj.end()) return;
+  const std::string ptr = base + "/" + key;
+  if (!it->is_number()) {
+    c.fail(ptr, "has the wrong type (expected an integer)");
+    return;
+  }
+  if (!it->is_number_integer()) {
+    c.fail(ptr, "must be a whole number");
+    return;
+  }
+  if (it->is_number_unsigned() && it->get<std::uint64_t>() > static_cast<std::uint64_t>(hi)) {
+    c.fail(ptr, "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+    return;
+  }
+  c.read_range<std::int64_t>(obj, base, key, out, lo, hi);
+}
+
+constexpr std::int64_t kMaxCapacity = 1'000'000'000'000;  // 10^12, as the portal stores it
+
+void parse_capacity(Checker& c, const json& j, Capacity& cap) {
+  if (!j.is_object()) {
+    c.fail("/capacity", "must be an object with requests_per_second and bytes_per_second");
+    return;
+  }
+  std::int64_t rps = static_cast<std::int64_t>(cap.requests_per_second);
+  std::int64_t bps = static_cast<std::int64_t>(cap.bytes_per_second);
+  read_integer(c, j, "/capacity", "requests_per_second", rps, 0, kMaxCapacity);
+  read_integer(c, j, "/capacity", "bytes_per_second", bps, 0, kMaxCapacity);
+  cap.requests_per_second = static_cast<std::uint64_t>(rps);
+  cap.bytes_per_second = static_cast<std::uint64_t>(bps);
+}
+
+void parse_parents(Checker& c, const json& j, EdgeConfig& cfg) {
+  if (!j.is_array()) {
+    c.fail("/parents", "must be an array of {\"id\", \"address\"}");
+    return;
+  }
+  std::set<std::string> ids;
+  for (std::size_t i = 0; i < j.size(); ++i) {
+    const std::string base = "/parents/" + std::to_string(i);
+    const json& pj = j[i];
+    if (!pj.is_object()) {
+      c.fail(base, "must be an object with id and address");
+      continue;
+    }
+    ParentConfig parent;
+    c.read(pj, base, "id", parent.id);
+    if (!pj.contains("id")) {
+      c.fail(base + "/id", "is required");
+    } else if (!valid_edge_id(parent.id)) {
+      c.fail(base + "/id", "\"" + parent.id +
+                               "\" is not an edge id (1-64 of a-z, 0-9, '.', '_', '-', starting "
+                               "with a letter or digit)");
+    } else if (parent.id == cfg.edge_id) {
+      c.fail(base + "/id", "is this edge's own id (an edge cannot be its own parent)");
+    } else if (!ids.insert(parent.id).second) {
+      c.fail(base + "/id", "\"" + parent.id + "\" is listed twice");
+    }
+    c.read(pj, base, "address", parent.address);
+    std::string host;
+    std::uint16_t port = 0;
+    if (!pj.contains("address")) {
+      c.fail(base + "/address", "is required");
+    } else if (!split_host_port(parent.address, host, port) || host.empty()) {
+      c.fail(base + "/address", "\"" + parent.address + "\" is not host:port");
+    }
+    cfg.parents.push_back(std::move(parent));
+  }
+}
+
+void parse_parent_policy(Checker& c, const json& j, ParentPolicy& policy) {
+  if (!j.is_object()) {
+    c.fail("/parent_policy", "must be an object");
+    return;
+  }
+  std::int64_t hops = policy.max_hops;
+  read_integer(c, j, "/parent_policy", "max_hops", hops, 0, 8);
+  policy.max_hops = static_cast<unsigned>(hops);
+  std::int64_t retry_ms = policy.retry_after.count();
+  read_integer(c, j, "/parent_policy", "retry_after_ms", retry_ms, 100, 3'600'000);
+  policy.retry_after = std::chrono::milliseconds(retry_ms);
+  std::int64_t connect_ms = policy.connect_timeout.count();
+  read_integer(c, j, "/parent_policy", "connect_timeout_ms", connect_ms, 1, 60'000);
+  policy.connect_timeout = std::chrono::milliseconds(connect_ms);
 }
 
 }  // namespace
@@ -181,6 +293,17 @@ bool split_host_port(std::string_view text, std::string& host, std::uint16_t& po
   }
   if (value == 0 || value > 65535) return false;
   port = static_cast<std::uint16_t>(value);
+  return true;
+}
+
+// Same rule as the portal's edge ids (LogStore::valid_edge_id). Parent ids are edge ids: they
+// appear in Via and in metrics.
+bool valid_edge_id(std::string_view id) {
+  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  if (id.empty() || id.size() > 64 || !alnum(id.front())) return false;
+  for (char c : id) {
+    if (!alnum(c) && c != '.' && c != '_' && c != '-') return false;
+  }
   return true;
 }
 
@@ -260,6 +383,18 @@ Result<EdgeConfig> parse_edge_config(std::string_view json_text) {
   }
 
   if (auto it = j.find("properties"); it != j.end()) parse_properties(c, *it, cfg);
+  c.read(j, "", "routing_domain", cfg.routing_domain);
+  for (char& ch : cfg.routing_domain)
+    ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (!cfg.routing_domain.empty() && !valid_host_name(cfg.routing_domain)) {
+    c.fail("/routing_domain",
+           "\"" + cfg.routing_domain + "\" is not a host name (e.g. \"cdn.example.net\")");
+  }
+  if (auto it = j.find("capacity"); it != j.end()) parse_capacity(c, *it, cfg.capacity);
+  if (auto it = j.find("parents"); it != j.end()) parse_parents(c, *it, cfg);
+  if (auto it = j.find("parent_policy"); it != j.end()) {
+    parse_parent_policy(c, *it, cfg.parent_policy);
+  }
 
   if (!c.ok()) return Error{c.message()};
   return cfg;

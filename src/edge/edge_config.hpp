@@ -118,4 +118,8 @@ Result<EdgeConfig> load_edge_config(const std::string& path);
 // Splits "host:port" (or "[v6]:port"); false if malformed.
 bool split_host_port(std::string_view text, std::string& host, std::uint16_t& port);
 
+// An edge id as the portal allows it (and as parents are named): 1-64 of a-z, 0-9, '.', '_', '-',
+// starting with a letter or digit.
+bool valid_edge_id(std::string_view id);
+
 }  // namespace candela::edge

@@ -36,6 +36,11 @@ EdgeMetrics::EdgeMetrics() {
   statuses_ = &registry_.counter_family("candela_edge_responses_total",
                                         "Responses by property and status class",
                                         {"property", "status_class"});
+  property_fetches_ = &registry_.counter_family(
+      "candela_edge_property_origin_fetches_total",
+      "Requests sent to a property's origin or to a parent, by result (ok: a response arrived; "
+      "failed: connect error, timeout or no valid response)",
+      {"property", "result"});
   request_duration_ = &registry_.histogram("candela_edge_request_duration_seconds",
                                            "Time from the first request byte to the last "
                                            "response byte",
@@ -45,6 +50,15 @@ EdgeMetrics::EdgeMetrics() {
   origin_ok_ = &fetches.with({"ok"});
   origin_failed_ = &fetches.with({"failed"});
   connections_ = &registry_.gauge("candela_edge_open_connections", "Open client connections");
+  parent_fetches_ = &registry_.counter_family(
+      "candela_edge_parent_fetches_total",
+      "Fills sent to a parent (shield) edge, by parent and result (ok; connect_failed, timeout, "
+      "bad_response, gateway_error: failed over; loop: the parent answered 508)",
+      {"parent", "result"});
+}
+
+metrics::Counter& EdgeMetrics::parent_fetches(std::string_view parent_id, std::string_view result) {
+  return parent_fetches_->with({parent_id, result});
 }
 
 PropertyMetrics& EdgeMetrics::property(std::string_view property_id) {
@@ -64,6 +78,8 @@ PropertyMetrics& EdgeMetrics::property(std::string_view property_id) {
   for (std::size_t i = 0; i < kStatusClasses.size(); ++i) {
     pm->status_classes[i] = &statuses_->with({id, std::string(kStatusClasses[i])});
   }
+  pm->origin_fetches = {&property_fetches_->with({id, "ok"}),
+                        &property_fetches_->with({id, "failed"})};
   return *cache.emplace(id, std::move(pm)).first->second;
 }
 

@@ -9,10 +9,12 @@ namespace candela::edge {
 
 EdgeRuntime::EdgeRuntime(const EdgeConfig& config, const Clock& clock)
     : edge_id_(config.edge_id),
+      routing_domain_(config.routing_domain),
       limits_(config.limits),
       cache_settings_(config.cache),
       clock_(clock),
       store_(config.cache.ram_bytes) {
+  parents_.replace(config.parents, config.parent_policy);
   auto& reg = metrics_.registry();
   reg.callback_gauge("candela_edge_cache_bytes", "Bytes held by the RAM cache", {},
                      [this] { return static_cast<double>(store_.bytes()); });
@@ -24,13 +26,17 @@ EdgeRuntime::EdgeRuntime(const EdgeConfig& config, const Clock& clock)
                        [this] { return static_cast<double>(store_.evictions()); });
   reg.callback_gauge("candela_edge_open_connections_now", "Open client connections", {},
                      [this] { return static_cast<double>(open_connections()); });
+  reg.callback_gauge("candela_edge_draining",
+                     "1 while the edge asks to be taken out of rotation (POST /drain or shutdown)",
+                     {}, [this] { return drain_.draining() ? 1.0 : 0.0; });
 }
 
 EdgeRuntime::~EdgeRuntime() {
   auto& reg = metrics_.registry();
   for (auto name : {"candela_edge_cache_bytes", "candela_edge_cache_objects",
                     "candela_edge_cache_capacity_bytes", "candela_edge_cache_evictions_total",
-                    "candela_edge_open_connections_now", "candela_edge_access_log_dropped_total"}) {
+                    "candela_edge_open_connections_now", "candela_edge_draining",
+                    "candela_edge_access_log_dropped_total"}) {
     reg.remove_callbacks(name);
   }
 }

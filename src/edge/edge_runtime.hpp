@@ -10,9 +10,11 @@
 
 #include "cache/ram_store.hpp"
 #include "common/clock.hpp"
+#include "edge/drain_state.hpp"
 #include "edge/edge_config.hpp"
 #include "edge/edge_metrics.hpp"
 #include "edge/fill_registry.hpp"
+#include "edge/parent_set.hpp"
 
 namespace candela::edge {
 
@@ -27,12 +29,19 @@ class EdgeRuntime {
   ~EdgeRuntime();
 
   const std::string& edge_id() const { return edge_id_; }
+  // The CDN domain of routed host names ("<edge_id>.<alias>.<domain>", lower case); empty: off.
+  const std::string& routing_domain() const { return routing_domain_; }
   const Limits& limits() const { return limits_; }
   const CacheSettings& cache_settings() const { return cache_settings_; }
   const Clock& clock() const { return clock_; }
   cache::RamStore& store() { return store_; }
   FillRegistry& fills() { return fills_; }
   EdgeMetrics& metrics() { return metrics_; }
+  // The shields that fills of `shield` properties go through (docs/shield.md); the file's
+  // parents at start, replaced on reload or by the topology poller.
+  ParentDirectory& parents() { return parents_; }
+  // Manual drain (admin POST/DELETE /drain) and shutdown: what /healthz answers.
+  DrainState& drain() { return drain_; }
 
   void set_access_log(std::unique_ptr<AccessLog> log);
   AccessLog* access_log() { return access_log_.get(); }
@@ -60,12 +69,15 @@ class EdgeRuntime {
 
  private:
   std::string edge_id_;
+  std::string routing_domain_;
   Limits limits_;
   CacheSettings cache_settings_;
   const Clock& clock_;
   cache::RamStore store_;
   FillRegistry fills_;
   EdgeMetrics metrics_;
+  ParentDirectory parents_;
+  DrainState drain_;
   std::unique_ptr<AccessLog> access_log_;
   std::unique_ptr<UsageMeter> usage_meter_;
   std::atomic<std::size_t> open_connections_{0};

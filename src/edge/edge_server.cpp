@@ -18,6 +18,7 @@
 #include "edge/edge_runtime.hpp"
 #include "edge/log_shipper.hpp"
 #include "edge/property_catalog.hpp"
+#include "edge/topology_poller.hpp"
 #include "edge/usage_reporter.hpp"
 #include "edge/worker.hpp"
 
@@ -56,6 +57,16 @@ std::unique_ptr<AccessLog> make_access_log(const AccessLogSettings& s, bool ship
   return std::make_unique<AccessLog>(o);
 }
 
+TopologyPollerOptions topology_options(const ControlPlaneOptions& c) {
+  TopologyPollerOptions o;
+  o.portal_url = c.portal_url;
+  o.edge_id = c.edge_id;
+  o.node_token_file = c.node_token_file;
+  o.network = c.network;
+  o.request_timeout = c.request_timeout;
+  return o;
+}
+
 UsageReporterOptions usage_options(const ControlPlaneOptions& c) {
   UsageReporterOptions o;
   o.portal_url = c.portal_url;
@@ -79,6 +90,8 @@ struct EdgeServer::Impl {
   // loops from here.
   std::unique_ptr<PropertyCatalog> catalog;
   std::unique_ptr<ControlPlaneClient> control_plane;
+  // With a portal: the shields of the network topology become this edge's parents.
+  std::unique_ptr<TopologyPoller> topology;
   std::unique_ptr<UsageReporter> usage;     // with a portal: per-minute usage, spooled and posted
   std::unique_ptr<LogShipper> log_shipper;  // declared after runtime: stops before its log goes
   std::vector<std::unique_ptr<Worker>> workers;
@@ -86,7 +99,6 @@ struct EdgeServer::Impl {
   std::unique_ptr<tcp::acceptor> admin;
   asio::io_context control{1};
   std::atomic<unsigned> drained{0};
-  std::atomic<bool> draining{false};
 
   void accept_on(Worker& w, tcp::acceptor& a) {
     a.async_accept(w.io(), [this, &w, &a](boost::system::error_code ec, tcp::socket socket) {
@@ -145,7 +157,7 @@ struct EdgeServer::Impl {
       } catch (const boost::system::system_error& e) {
         throw std::runtime_error(config.admin_listen + " (admin): " + e.code().message());
       }
-      start_admin_accept(*workers[0], *admin, draining);
+      start_admin_accept(*workers[0], *admin);
     }
   }
 
@@ -161,11 +173,17 @@ struct EdgeServer::Impl {
       return;
     }
     if (runtime->access_log()) runtime->access_log()->reopen();
+    if (topology) {
+      topology->set_file_parents(fresh->parents, fresh->parent_policy);
+    } else if (runtime->parents().replace(fresh->parents, fresh->parent_policy)) {
+      spdlog::info("shield tier: parents from the configuration file: {}",
+                   describe_parents(fresh->parents));
+    }
     spdlog::info("configuration reloaded: {} properties", served.value());
   }
 
   void shutdown() {
-    if (draining.exchange(true)) return;
+    if (runtime->drain().begin_shutdown()) return;
     spdlog::info("draining: finishing in-flight responses (up to {} ms)",
                  config.limits.shutdown_grace.count());
     for (auto& w : workers) {
@@ -207,6 +225,13 @@ int EdgeServer::run() {
     auto restored = s.control_plane->restore();
     if (!restored.ok()) {
       spdlog::error("cannot join the control plane: {}", restored.error());
+      return 1;
+    }
+    s.topology =
+        std::make_unique<TopologyPoller>(topology_options(*s.control_options), s.runtime->parents(),
+                                         s.config.parents, s.config.parent_policy);
+    if (auto prepared = s.topology->prepare(); !prepared.ok()) {
+      spdlog::error("cannot follow the network topology: {}", prepared.error());
       return 1;
     }
     s.runtime->set_usage_meter(std::make_unique<UsageMeter>());
@@ -263,6 +288,7 @@ int EdgeServer::run() {
     }
   });
   if (s.control_plane) s.control_plane->start();
+  if (s.topology) s.topology->start();
   if (s.usage) s.usage->start();
   if (s.log_shipper) s.log_shipper->start();
 
@@ -301,9 +327,18 @@ int EdgeServer::run() {
     listening += (listening.empty() ? "" : ", ") + l;
   spdlog::info("edge {} serving {} properties on {} with {} loop(s)", s.config.edge_id,
                table->size(), listening, threads);
+  if (!s.topology && !s.config.parents.empty()) {
+    spdlog::info("shield tier: parents from the configuration file: {}",
+                 describe_parents(s.config.parents));
+  }
+  if (!s.config.routing_domain.empty()) {
+    spdlog::info("routed host names {}.<alias>.{} are served as <alias>", s.config.edge_id,
+                 s.config.routing_domain);
+  }
   s.control.run();
   // No more feed events once the loops are going away.
   if (s.control_plane) s.control_plane->stop();
+  if (s.topology) s.topology->stop();
   // The live access.log is not rotated at shutdown: the next run appends to it.
   if (s.log_shipper) s.log_shipper->stop();
   for (auto& w : s.workers)

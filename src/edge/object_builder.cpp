@@ -56,7 +56,8 @@ cache::ObjectRef build_object(const ObjectContext& ctx, const OriginResponse& re
   const auto received = response.headers.view();
   http::HeaderList fields;
   cache::for_each_end_to_end(received, [&](const http::HeaderField& f) {
-    if (is_per_response(f.name) || is_listed(strip_fields, f.name)) return;
+    const bool upstream_status = ctx.from_parent && http::iequals(f.name, "Cache-Status");
+    if ((is_per_response(f.name) && !upstream_status) || is_listed(strip_fields, f.name)) return;
     fields.add(f.name, f.value);
   });
   add_via(fields, ctx.edge_id);
@@ -83,6 +84,7 @@ cache::ObjectRef refresh_object(const ObjectContext& ctx, const cache::CacheObje
   cache::update_stored_headers(fields, not_modified.headers.view());
   fields.remove("Age");
   fields.remove("Content-Length");
+  if (!ctx.from_parent) fields.remove("Cache-Status");
   // The 304's Age (if any) is what the age calculation must see, with the refreshed fields.
   http::HeaderList received = fields;
   if (auto age = not_modified.headers.get("Age")) received.add("Age", *age);

@@ -19,6 +19,9 @@ struct ObjectContext {
   SysTime request_time;   // when the request to the origin was sent
   SysTime response_time;  // when its response head arrived
   cache::FreshnessConfig freshness;
+  // The response came from a parent edge: its Cache-Status is kept (stored with the object), so
+  // that this edge's own member follows the parent's (RFC 9211 §2).
+  bool from_parent = false;
 };
 
 // A new object for `response`, filling: its body expects Content-Length bytes when declared.

@@ -155,6 +155,7 @@ class OriginFetch : public std::enable_shared_from_this<OriginFetch> {
     remaining_ = head.content_length;
     consume(head.head_size);
     got_head_ = true;
+    count_fetch(true);
 
     sink_ = handler_->on_response_head(response);
     handler_.reset();
@@ -259,6 +260,7 @@ class OriginFetch : public std::enable_shared_from_this<OriginFetch> {
     done_ = true;
     timer_.cancel();
     count_received();
+    count_fetch(false);
     boost::system::error_code ec;
     socket_.close(ec);
     if (handler_) {
@@ -270,6 +272,13 @@ class OriginFetch : public std::enable_shared_from_this<OriginFetch> {
   // Usage: every byte read from the origin, head included, once the fetch has ended.
   void count_received() {
     if (received_ > 0) worker_.runtime().record_fill_bytes(request_.property_id, received_);
+  }
+
+  // candela_edge_property_origin_fetches_total: once per fetch, whatever its retries; after the
+  // head the origin did its part, so a body cut short later is not counted as failed here.
+  void count_fetch(bool ok) {
+    const std::string_view id = request_.property_id.empty() ? "-" : request_.property_id;
+    worker_.runtime().metrics().property(id).origin_fetches[ok ? 0 : 1]->inc();
   }
 
   void consume(std::size_t n) {

@@ -26,6 +26,12 @@ struct ForwardContext {
   // For revalidation: the stored response whose validators are sent (If-None-Match,
   // If-Modified-Since).
   const cache::CacheObject* revalidate = nullptr;
+  // To a parent (shield) edge instead of the origin: the client's Host and path as received, so
+  // the parent finds the same property and applies the origin policy (web root, Host) itself.
+  bool to_parent = false;
+  // The request came from another Candela edge (a "(candela)" Via entry): its
+  // X-Forwarded-Proto describes the client and is kept; anyone else's is replaced by ours.
+  bool from_candela = false;
 };
 
 std::string build_origin_request(const ForwardContext& ctx);

@@ -3,6 +3,7 @@
 
 #include "edge/client_connection.hpp"
 #include "edge/edge_runtime.hpp"
+#include "edge/loop_guard.hpp"
 #include "edge/object_builder.hpp"
 #include "edge/origin_fetch.hpp"
 #include "edge/origin_policy.hpp"
@@ -64,6 +65,7 @@ class PassFetch : public OriginFetchHandler {
 // A pass forwards the client's request as it is (for GET/HEAD with its conditionals and Range:
 // the origin answers those) and relays the response.
 void start_pass(const Conn& c) {
+  if (refuse_loop(*c, via_chain_of(*c))) return;
   EdgeRuntime& rt = c->worker().runtime();
   const auto& req = c->request();
   const bool safe = req.method == "GET" || req.method == "HEAD" || req.method == "OPTIONS";

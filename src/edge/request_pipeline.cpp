@@ -10,9 +10,11 @@
 #include "edge/cache_fill.hpp"
 #include "edge/client_connection.hpp"
 #include "edge/edge_runtime.hpp"
+#include "edge/loop_guard.hpp"
 #include "edge/origin_request.hpp"
 #include "edge/pass_fetch.hpp"
 #include "edge/property_keys.hpp"
+#include "edge/routed_host.hpp"
 #include "edge/service_states.hpp"
 #include "edge/worker.hpp"
 
@@ -28,10 +30,23 @@ void fill(const Conn& c, std::string key, ObjectPtr stale, bool background);
 
 // ---- step 1: which property answers this Host? -------------------------------------------
 
+// "<edge_id>.<alias>.<routing_domain>", the name the router sends clients to, is served as
+// <alias>. Tried only when the Host is no alias itself, so ordinary requests pay nothing.
+const std::shared_ptr<const Property>* match_routed(ClientConnection& c,
+                                                    const PropertyTable& table) {
+  const EdgeRuntime& rt = c.worker().runtime();
+  const std::string_view alias = routed_alias(c.request().host, rt.edge_id(), rt.routing_domain());
+  if (alias.empty()) return nullptr;
+  const auto* property = table.find(alias);
+  if (property != nullptr) c.serve_as_host(alias);
+  return property;
+}
+
 void match_property(const Conn& c) {
   const auto& req = c->request();
   const PropertyTable& table = *c->worker().properties();
   const auto* property = table.find(req.host);
+  if (property == nullptr) property = match_routed(*c, table);
   if (property == nullptr) {
     c->log().cache_status = "error";
     std::string body = "No property is configured for host '";
@@ -119,8 +134,31 @@ void lookup_and_serve(const Conn& c) {
 void on_fill_outcome(const Conn& c, const std::shared_ptr<PendingFill>& pending, ObjectPtr stale,
                      bool leader, double origin_ms);
 
+// The parents a fill of `p` may go through (docs/shield.md): none unless the property fills
+// through the shield tier and the request has passed fewer Candela nodes than max_hops.
+ParentRoute parent_route(EdgeRuntime& rt, const Property& p, const ViaChain& via,
+                         const ForwardContext& fwd) {
+  ParentRoute route;
+  if (!p.shield) return route;
+  auto parents = rt.parents().current();
+  if (parents->empty() || via.candela_hops >= parents->policy().max_hops) return route;
+  ForwardContext to_parent = fwd;
+  to_parent.to_parent = true;
+  route.request_bytes = build_origin_request(to_parent);
+  route.parents = std::move(parents);
+  return route;
+}
+
 void fill(const Conn& c, std::string key, ObjectPtr stale, bool background) {
   EdgeRuntime& rt = c->worker().runtime();
+  // Before joining a pending fill: a request that came back here must not wait for the fill
+  // that sent it away.
+  const ViaChain via = via_chain_of(*c);
+  if (via.names_self) {
+    if (background) return;  // the stale object is served; no revalidation through a loop
+    refuse_loop(*c, via);
+    return;
+  }
   bool created = false;
   auto pending = rt.fills().join_or_create(key, created);
   if (created) {
@@ -129,8 +167,9 @@ void fill(const Conn& c, std::string key, ObjectPtr stale, bool background) {
       fields.add(f.name, f.value);
     ForwardContext fwd{c->request(),       {},         *c->property(), c->client_ip(), rt.edge_id(),
                        ForwardMode::kFill, stale.get()};
+    fwd.from_candela = via.candela_hops > 0;
     start_cache_fill(c->worker(), key, pending, c->property(), stale, build_origin_request(fwd),
-                     std::move(fields));
+                     std::move(fields), parent_route(rt, *c->property(), via, fwd));
   }
   if (background) return;  // the client is served the stale object meanwhile
 

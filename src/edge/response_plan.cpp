@@ -102,12 +102,14 @@ bool ranges_apply(const PlanContext& ctx, const cache::CacheObject& o,
 }  // namespace
 
 void plan_generated(const PlanContext& ctx, int status, std::string_view body,
-                    std::string_view extra_fields, ResponsePlan& out) {
+                    std::string_view extra_fields, ResponsePlan& out,
+                    std::string_view content_type) {
   start_head(out, status);
   char date[29];
   format_http_date(SystemClock::instance().now(), date);
   http::append_field(out.head, "Date", std::string_view(date, 29));
-  out.head += "Content-Type: text/plain; charset=utf-8\r\nCache-Control: no-store\r\n";
+  http::append_field(out.head, "Content-Type", content_type);
+  out.head += "Cache-Control: no-store\r\n";
   out.head.append(extra_fields);
   add_length(out, body.size());
   end_head(ctx, out);

@@ -122,6 +122,8 @@ std::string_view reason_phrase(int status) noexcept {
       return "Gateway Timeout";
     case 505:
       return "HTTP Version Not Supported";
+    case 508:
+      return "Loop Detected";
     case 511:
       return "Network Authentication Required";
     default:

@@ -1,10 +1,11 @@
 // Staff endpoints for edges: list, create (node token shown once), show, change. Each edge says
 // whether an open maintenance window drains it ("draining", "maintenance_reference"): the router
-// moves traffic away from those.
+// moves traffic away from those; and what the monitors last saw of it ("health").
 #include <soci/soci.h>
 
 #include <map>
 
+#include "control/edge_health.hpp"
 #include "control/edge_registry.hpp"
 #include "control/invalidations.hpp"
 #include "control/maintenance_drain.hpp"
@@ -18,27 +19,39 @@ namespace candela::portal {
 namespace {
 
 using control::EdgeRegistry;
-using DrainMap = std::map<std::string, std::string>;
+// What the edge rows show beside the registry's record: open maintenance drains and the
+// monitors' freshest health, both read at the same moment.
+struct DrainMap {
+  std::map<std::string, std::string> drains;
+  std::map<std::string, control::MonitorHealth> health;
+};
 
 // edge_json plus the maintenance drain state; the ETag covers both, so a client's cached copy
-// goes stale when the edge starts or stops draining.
+// goes stale when the edge starts or stops draining (or its health changes).
 nlohmann::json edge_view(const control::Edge& edge, const DrainMap& draining) {
-  nlohmann::json body = edge_json(edge);
-  const auto found = draining.find(edge.edge_id);
-  body["draining"] = found != draining.end();
+  const auto health = draining.health.find(edge.edge_id);
+  nlohmann::json body = edge_json(edge, health != draining.health.end()
+                                            ? std::optional<control::MonitorHealth>(health->second)
+                                            : std::nullopt);
+  const auto found = draining.drains.find(edge.edge_id);
+  body["draining"] = found != draining.drains.end();
   body["maintenance_reference"] =
-      found != draining.end() ? nlohmann::json(found->second) : nlohmann::json(nullptr);
+      found != draining.drains.end() ? nlohmann::json(found->second) : nlohmann::json(nullptr);
   return body;
 }
 
-// Reads the drain state into `draining` after `result` succeeded (in the same session).
+// Reads the drain state and health into `draining` after `result` succeeded (same session).
 template <typename T>
 Result<T> with_drains(soci::session& session, const Clock& clock, Result<T> result,
                       DrainMap& draining) {
   if (!result.ok()) return result;
-  auto drains = control::draining_edges(session, clock.now());
+  const SysTime now = clock.now();
+  auto drains = control::draining_edges(session, now);
   if (!drains.ok()) return Error{drains.failure()};
-  draining = std::move(drains).value();
+  auto health = control::fresh_monitor_health(session, now);
+  if (!health.ok()) return Error{health.failure()};
+  draining.drains = std::move(drains).value();
+  draining.health = std::move(health).value();
   return result;
 }
 

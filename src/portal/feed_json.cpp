@@ -21,15 +21,38 @@ nlohmann::json utc_timestamp_or_null(const std::optional<SysTime>& t) {
   return t ? nlohmann::json(utc_timestamp(*t)) : nlohmann::json(nullptr);
 }
 
-nlohmann::json edge_json(const control::Edge& edge) {
+nlohmann::json edge_capacity_json(const control::EdgeCapacity& capacity) {
+  return {{"requests_per_second", capacity.requests_per_second},
+          {"bytes_per_second", capacity.bytes_per_second}};
+}
+
+nlohmann::json monitor_health_json(const std::optional<control::MonitorHealth>& health) {
+  if (!health) return nullptr;
+  return {{"state", control::monitor_state_name(health->state)},
+          {"since", utc_timestamp(health->since)},
+          {"checked_at", utc_timestamp(health->checked_at)},
+          {"monitor_id", health->monitor_id},
+          {"requests_per_second", health->requests_per_second},
+          {"bytes_per_second", health->bytes_per_second},
+          {"error_rate", health->error_rate},
+          {"overloaded", health->overloaded},
+          {"detail", health->detail}};
+}
+
+nlohmann::json edge_json(const control::Edge& edge,
+                         const std::optional<control::MonitorHealth>& health) {
   return {{"edge_id", edge.edge_id},
           {"cache_group", edge.cache_group},
           {"address", edge.address},
+          {"admin_address",
+           edge.admin_address ? nlohmann::json(*edge.admin_address) : nlohmann::json(nullptr)},
+          {"capacity", edge_capacity_json(edge.capacity)},
           {"role", control::edge_role_name(edge.role)},
           {"network", control::edge_network_name(edge.network)},
           {"active", edge.active},
           {"registered_at", utc_timestamp(edge.registered_at)},
-          {"last_seen", utc_timestamp_or_null(edge.last_seen)}};
+          {"last_seen", utc_timestamp_or_null(edge.last_seen)},
+          {"health", monitor_health_json(health)}};
 }
 
 nlohmann::json ack_json(const control::Ack& ack) {

@@ -9,6 +9,7 @@
 
 #include "common/clock.hpp"
 #include "common/result.hpp"
+#include "control/edge_health.hpp"
 #include "control/edge_registry.hpp"
 #include "control/invalidations.hpp"
 #include "control/notifications.hpp"
@@ -20,7 +21,13 @@ namespace candela::portal {
 std::string utc_timestamp(SysTime t);
 nlohmann::json utc_timestamp_or_null(const std::optional<SysTime>& t);
 
-nlohmann::json edge_json(const control::Edge& edge);
+// The edge with its admin address, capacity and the freshest monitor health (null when no
+// monitor reported within control::kMonitorHealthFreshFor).
+nlohmann::json edge_json(const control::Edge& edge,
+                         const std::optional<control::MonitorHealth>& health);
+nlohmann::json edge_capacity_json(const control::EdgeCapacity& capacity);
+// A monitor's report on one edge, or null.
+nlohmann::json monitor_health_json(const std::optional<control::MonitorHealth>& health);
 nlohmann::json ack_json(const control::Ack& ack);
 // Per-edge rows of an event ("status": applied | failed | pending) and their counts.
 nlohmann::json edge_status_json(const std::vector<control::EdgeEventStatus>& edges);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "control/edge_health.hpp"
 #include "control/edge_registry.hpp"
 #include "control/feed.hpp"
 #include "control/invalidations.hpp"
@@ -44,7 +45,8 @@ Response register_edge(ApiContext& context, const Request& request) {
   auto document = parse_json_body(request);
   if (!document) return document.problem().to_response(request.request_id);
   JsonReader reader(*document);
-  reader.reject_unknown("", {"address", "cache_group", "role", "network"});
+  reader.reject_unknown("",
+                        {"address", "cache_group", "role", "network", "admin_address", "capacity"});
   control::Registration registration;
   registration.address = reader.string("/address").value_or("");
   registration.cache_group = reader.string("/cache_group", false);
@@ -58,13 +60,35 @@ Response register_edge(ApiContext& context, const Request& request) {
       reader.add_error("/network", "must be \"production\" or \"staging\"");
     }
   }
+  // null, like absent, keeps the stored admin address.
+  if (document->is_object() && document->contains("admin_address") &&
+      !(*document)["admin_address"].is_null()) {
+    registration.admin_address = reader.string("/admin_address");
+  }
+  // null, like absent, keeps the stored capacity.
+  const bool has_capacity =
+      document->is_object() && document->contains("capacity") && !(*document)["capacity"].is_null();
+  if (has_capacity && reader.object("/capacity")) {
+    reader.reject_unknown("/capacity", {"requests_per_second", "bytes_per_second"});
+    auto rps = reader.integer("/capacity/requests_per_second", true, 0, EdgeRegistry::kMaxCapacity);
+    auto bps = reader.integer("/capacity/bytes_per_second", true, 0, EdgeRegistry::kMaxCapacity);
+    if (rps && bps) registration.capacity = control::EdgeCapacity{*rps, *bps};
+  }
   if (auto problem = reader.problem()) return problem->to_response(request.request_id);
-  auto registered = context.db.with_transaction([&](soci::session& session) {
-    return EdgeRegistry(session, context.clock, context.random)
-        .register_edge(edge.value(), registration);
-  });
+  std::optional<control::MonitorHealth> health;
+  auto registered =
+      context.db.with_transaction([&](soci::session& session) -> Result<control::Edge> {
+        auto result = EdgeRegistry(session, context.clock, context.random)
+                          .register_edge(edge.value(), registration);
+        if (!result.ok()) return result;
+        auto fresh = control::fresh_monitor_health(session, context.clock.now());
+        if (!fresh.ok()) return Error{fresh.failure()};
+        if (auto found = fresh->find(result->edge_id); found != fresh->end())
+          health = found->second;
+        return result;
+      });
   if (!registered.ok()) return error_response(registered.failure(), request);
-  nlohmann::json body = edge_json(registered.value());
+  nlohmann::json body = edge_json(registered.value(), health);
   auto latest = context.db.with_session(
       [&](soci::session& session) { return control::Feed(session, context.clock).latest(); });
   if (!latest.ok()) return error_response(latest.failure(), request);

@@ -92,8 +92,9 @@ nlohmann::json noc_alarm_outcome_json(const control::AlarmOutcome& outcome) {
 nlohmann::json noc_dashboard_json(const control::NocDashboard& dashboard) {
   nlohmann::json edges = nlohmann::json::array();
   for (const auto& row : dashboard.edges) {
-    nlohmann::json edge = edge_json(row.edge);
+    nlohmann::json edge = edge_json(row.edge, row.monitor_health);
     edge["status"] = control::edge_health_name(row.health);
+    edge["monitor_health"] = monitor_health_json(row.monitor_health);
     edge["draining"] = row.draining;
     edge["maintenance_reference"] = optional_text(row.maintenance_reference);
     edges.push_back(std::move(edge));

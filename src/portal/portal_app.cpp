@@ -47,6 +47,7 @@ class PortalApp::Impl {
     register_usage_routes(router_, *context_);
     register_log_routes(router_, *context_);
     register_noc_routes(router_, *context_);
+    register_network_routes(router_, *context_);
     register_maintenance_routes(router_, *context_);
     register_support_routes(router_, *context_);
     register_ticket_routes(router_, *context_);

@@ -45,6 +45,9 @@ void register_log_routes(Router& router, ApiContext& context);
 // NOC (docs/noc.md): POST /api/v1/noc/alarms (monitor token or NOC staff), monitor credentials
 // under /api/v1/noc/monitors, GET /api/v1/noc/dashboard, /api/v1/noc/events[/{reference}].
 void register_noc_routes(Router& router, ApiContext& context);
+// The edge network (docs/noc.md, "Network topology"): GET /api/v1/network/topology (node token,
+// monitor token or provider staff) and PUT /api/v1/network/health (monitor token).
+void register_network_routes(Router& router, ApiContext& context);
 
 // Maintenance windows: GET/POST /api/v1/maintenance, GET/PATCH /api/v1/maintenance/{reference},
 // .../cancel, .../complete, .../calendar.ics, and the "maintenance-notices" job.

@@ -486,11 +486,12 @@ TEST(EdgeHttp, ViaAndXForwardedForAreAppendedToExistingValues) {
   Fixture f;
   auto echo = parse_echo(http_get(f.edge->port(), "/_origin/echo", "demo.test",
                                   {"Via: 1.0 corporate-proxy", "X-Forwarded-For: 203.0.113.9"}));
-  EXPECT_EQ(echoed(echo, "Via"), std::vector<std::string>{"1.0 corporate-proxy, 1.1 test-edge"});
+  EXPECT_EQ(echoed(echo, "Via"),
+            std::vector<std::string>{"1.0 corporate-proxy, 1.1 test-edge (candela)"});
   EXPECT_EQ(echoed(echo, "X-Forwarded-For"), std::vector<std::string>{"203.0.113.9, 127.0.0.1"});
 
   auto fresh = parse_echo(http_get(f.edge->port(), "/_origin/echo", "demo.test"));
-  EXPECT_EQ(echoed(fresh, "Via"), std::vector<std::string>{"1.1 test-edge"});
+  EXPECT_EQ(echoed(fresh, "Via"), std::vector<std::string>{"1.1 test-edge (candela)"});
   EXPECT_EQ(echoed(fresh, "X-Forwarded-For"), std::vector<std::string>{"127.0.0.1"});
 
   // The response to the client says it came through this edge as well.

@@ -403,6 +403,12 @@ class CrossCustomerTest : public PortalTest {
         {"GET /api/v1/noc/dashboard", {Expect::kStaffOnly}},
         {"GET /api/v1/noc/events", {Expect::kStaffOnly}},
         {"GET /api/v1/noc/events/{reference}", {Expect::kStaffOnly}},
+        // Network: topology for edges, monitors and staff; health reports for monitors only (a
+        // signed-in user, customer or not, is refused with 403).
+        {"GET /api/v1/network/topology", {Expect::kStaffOnly}},
+        {"PUT /api/v1/network/health",
+         {Expect::kStaffOnly,
+          {{"observed_at", "2026-11-25T01:00:00Z"}, {"edges", nlohmann::json::array()}}}},
         // Tickets: another customer's ticket does not exist for B (404); B's own list is empty;
         // A's SCID in a new ticket is refused as an unknown service (400 at /scid).
         {"GET /api/v1/payments", {Expect::kOnlyOwnData}},

@@ -1,6 +1,7 @@
 // Starting real portal and portal-following edge processes.
 #include "support/feed_processes.hpp"
 
+#include <csignal>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -75,6 +76,10 @@ FollowingEdge::FollowingEdge(std::string edge_id, std::string portal_url, const 
                            {"listen", {"127.0.0.1:" + std::to_string(port_)}},
                            {"admin_listen", "127.0.0.1:" + std::to_string(admin_port_)},
                            {"properties", properties}};
+  if (!extras_.listen_host.empty()) {
+    config["listen"] = {extras_.listen_host + ":" + std::to_string(port_),
+                        "127.0.0.1:" + std::to_string(port_)};
+  }
   if (extras_.access_log) config["access_log"] = {{"path", access_log_path()}};
   config.merge_patch(extras_.config);
   std::ofstream(dir_.path() + "/edge.json") << config.dump(2);
@@ -105,6 +110,13 @@ void FollowingEdge::start() {
 
 void FollowingEdge::stop() {
   if (process_) process_->stop();
+  process_.reset();
+}
+
+void FollowingEdge::kill() {
+  if (!process_) return;
+  process_->signal(SIGKILL);
+  process_->wait_for_exit(std::chrono::seconds(10));
   process_.reset();
 }
 

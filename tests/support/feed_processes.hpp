@@ -44,6 +44,9 @@ struct EdgeExtras {
   bool access_log = false;  // write <dir>/log/access.log
   nlohmann::json config = nlohmann::json::object();
   std::vector<std::string> args;
+  // When set, the edge listens first on <listen_host>:<port> (what it registers as its address,
+  // e.g. "127.0.0.11", so DNS answers can tell edges apart) and also on 127.0.0.1:<port>.
+  std::string listen_host;
 };
 
 class FollowingEdge {
@@ -67,6 +70,8 @@ class FollowingEdge {
   void set_token(const std::string& token);
   void stop();
   void start();
+  // SIGKILL: the edge dies without draining (a crash or a power cut).
+  void kill();
 
  private:
   TempDir dir_;

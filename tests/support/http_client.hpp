@@ -26,6 +26,9 @@ struct HttpResponse {
 class RawConnection {
  public:
   explicit RawConnection(int port);  // connects to 127.0.0.1:port, throws on failure
+  // Connects from `source_address` (an IPv4 loopback address such as "127.0.0.2": the whole of
+  // 127.0.0.0/8 is local on Linux), so a test can look like a client of another network.
+  RawConnection(int port, const std::string& source_address);
   ~RawConnection();
   RawConnection(const RawConnection&) = delete;
   RawConnection& operator=(const RawConnection&) = delete;

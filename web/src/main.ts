@@ -17,7 +17,7 @@ import { invoiceView } from './views/invoice';
 import { errorPage } from './views/common';
 import { configurationView } from './views/configuration';
 import { deploymentsView, deploymentView } from './views/deployments';
-import { edgesView } from './views/edges';
+import { edgesView, edgeView } from './views/edges';
 import { diffView, historyView } from './views/history';
 import { liveView } from './views/live';
 import { logFilesView } from './views/log-files';
@@ -25,6 +25,7 @@ import { invalidationByIdView, invalidationsView, invalidationView } from './vie
 import { mailDeliveriesView } from './views/mail-deliveries';
 import { maintenanceView, maintenanceWindowView } from './views/maintenance';
 import { mttrView } from './views/mttr';
+import { networkView } from './views/network';
 import { nocEventView, nocView } from './views/noc';
 import { notificationPreferencesView } from './views/notification-preferences';
 import { notificationsView } from './views/notifications';
@@ -89,6 +90,8 @@ route('/api-keys', apiKeysView);
 route('/account-team', accountTeamView);
 route('/account-team/:customer', accountTeamView);
 route('/edges', edgesView);
+route('/edges/:edge_id', edgeView);
+route('/network', networkView);
 fallback(() =>
   errorPage(
     new ApiError({ type: 'https://candela.dev/problems/not-found', title: 'Not found', status: 404 }, null, null),

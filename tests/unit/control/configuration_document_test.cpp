@@ -283,6 +283,34 @@ TEST(ConfigurationValidation, EqualsOperatorNeedsValues) {
   EXPECT_EQ(outcome.errors[0].message, "is required");
 }
 
+// "shield" (docs/shield.md): off by default, a boolean, in the canonical form only when on so
+// documents stored before the member existed keep their canonical text.
+TEST(ConfigurationDocument, ShieldIsAnOptionalBooleanPerProperty) {
+  auto small = parse_configuration(example_text("configuration_small.json"));
+  ASSERT_TRUE(small.ok()) << small.error();
+  EXPECT_FALSE(small->properties[0].shield);
+  EXPECT_EQ(to_json(small.value()).find("\"shield\""), std::string::npos);
+  auto full = parse_configuration(example_text("configuration_full.json"));
+  ASSERT_TRUE(full.ok()) << full.error();
+  EXPECT_TRUE(full->properties[0].shield);
+  EXPECT_FALSE(full->properties[1].shield);
+  EXPECT_EQ(json::parse(to_json(full.value()))["properties"][0]["shield"], true);
+  json off = full_example();
+  off["properties"][0]["shield"] = false;
+  auto parsed = parse_configuration(off.dump());
+  ASSERT_TRUE(parsed.ok()) << parsed.error();
+  EXPECT_FALSE(parsed->properties[0].shield);
+  for (const json& wrong : {json("yes"), json(1), json(nullptr), json::object()}) {
+    json doc = full_example();
+    doc["properties"][1]["shield"] = wrong;
+    const auto outcome = validate_configuration(doc.dump());
+    ASSERT_EQ(outcome.errors.size(), 1u) << wrong.dump();
+    EXPECT_EQ(outcome.errors[0].pointer, "/properties/1/shield");
+    EXPECT_EQ(outcome.errors[0].message, "must be true or false");
+    EXPECT_FALSE(outcome.document.has_value());
+  }
+}
+
 TEST(ConfigurationValidation, NotJsonIsOneErrorAtTheRoot) {
   const auto outcome = validate_configuration("{\"scid\": ");
   ASSERT_EQ(outcome.errors.size(), 1u);

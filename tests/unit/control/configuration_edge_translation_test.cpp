@@ -40,6 +40,8 @@ TEST(ConfigurationEdgeTranslation, PropertiesUseOnlyTheEdgesKeysPlusRules) {
   const json edge_property = edge_example_property();
   std::set<std::string> allowed = keys(edge_property);
   allowed.insert("rules");
+  // Property::shield (src/edge/edge_config.hpp, docs/shield.md): the fill path of the property.
+  allowed.insert("shield");
   const json properties = to_edge_properties(full_example());
   ASSERT_EQ(properties.size(), 2u);
   for (const auto& p : properties) {
@@ -49,6 +51,12 @@ TEST(ConfigurationEdgeTranslation, PropertiesUseOnlyTheEdgesKeysPlusRules) {
       EXPECT_TRUE(p.contains(required)) << required;
     EXPECT_EQ(keys(p["origin"]), keys(edge_property["origin"]));
   }
+}
+
+TEST(ConfigurationEdgeTranslation, ShieldIsCarriedOnEveryProperty) {
+  const json properties = to_edge_properties(full_example());
+  EXPECT_EQ(properties[0]["shield"], true);
+  EXPECT_EQ(properties[1]["shield"], false);
 }
 
 TEST(ConfigurationEdgeTranslation, MapsIdsAliasesAndOrigin) {

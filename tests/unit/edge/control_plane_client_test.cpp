@@ -271,6 +271,30 @@ TEST_F(ControlPlaneClientTest, StopsPromptlyWhileThePortalIsUnreachable) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(1));
 }
 
+TEST(RegistrationBody, SendsTheAdminAddressAndTheDeclaredCapacity) {
+  ControlPlaneOptions o;
+  o.address = "127.0.0.1:8081";
+  o.network = "staging";
+  o.admin_address = "127.0.0.1:9181";
+  o.capacity_requests_per_second = 20000;
+  o.capacity_bytes_per_second = 125000000;
+  EXPECT_EQ(
+      registration_body(o),
+      (json{{"address", "127.0.0.1:8081"},
+            {"network", "staging"},
+            {"admin_address", "127.0.0.1:9181"},
+            {"capacity", {{"requests_per_second", 20000}, {"bytes_per_second", 125000000}}}}));
+}
+
+TEST(RegistrationBody, WithoutAnAdminListenerTheAdminAddressIsLeftOutAndZeroIsUndeclared) {
+  ControlPlaneOptions o;
+  o.address = "127.0.0.1:8081";
+  const json body = registration_body(o);
+  EXPECT_FALSE(body.contains("admin_address")) << body.dump();
+  EXPECT_EQ(body["network"], "production");
+  EXPECT_EQ(body["capacity"], (json{{"requests_per_second", 0}, {"bytes_per_second", 0}}));
+}
+
 TEST(PortalAddress, AcceptsHttpHostAndPortOnly) {
   auto a = parse_portal_address("http://127.0.0.1:9000/");
   ASSERT_TRUE(a.ok()) << a.error();

@@ -156,7 +156,13 @@ export function renderChrome(): void {
     ['/account-team', 'Account team'],
     ['/notifications', 'Notifications'],
   ];
-  if (isStaff()) links.push(['/noc', 'NOC dashboard'], ['/edges', 'Edges'], ['/mail-deliveries', 'Mail deliveries']);
+  if (isStaff())
+    links.push(
+      ['/noc', 'NOC dashboard'],
+      ['/network', 'Network'],
+      ['/edges', 'Edges'],
+      ['/mail-deliveries', 'Mail deliveries'],
+    );
   replaceChildren(
     navSlot,
     h(

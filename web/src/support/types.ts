@@ -1,6 +1,7 @@
 // The issue-5 resources as the UI uses them: tickets, the support organisation (severities,
 // centres, escalation levels, MTTR), the NOC, maintenance windows, notification preferences and
 // mail deliveries (docs/support.md, docs/noc.md, docs/maintenance.md, docs/notifications.md).
+import type { EdgeCapacity, MonitorHealth } from '../network/health';
 
 export const ticketTypes = ['service_impairment', 'service_change', 'account_inquiry'] as const;
 export const ticketStates = [
@@ -183,6 +184,10 @@ export interface NocEdge {
   status: 'up' | 'stale' | 'down' | string;
   draining?: boolean;
   maintenance_reference?: string | null;
+  admin_address?: string | null;
+  capacity?: EdgeCapacity | null;
+  // The health monitor's freshest report (issue 7), null when none is fresh.
+  monitor_health?: MonitorHealth | null;
 }
 
 export interface NocEvent {

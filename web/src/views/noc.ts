@@ -1,14 +1,18 @@
-// The NOC dashboard (provider staff): every edge with its status and whether maintenance drains
-// it, the open monitoring events, and the open tickets by severity. It reads the dashboard again
-// every 10 seconds while it is on screen (and not paused); leaving the page ends the loop.
+// The NOC dashboard (provider staff): every edge with its control-plane status (last contact),
+// the monitor's view of it (state, load against declared capacity, error rate) and whether
+// maintenance drains it, the open monitoring events, and the open tickets by severity. It reads the
+// dashboard again every 10 seconds while it is on screen (and not paused); leaving the page ends
+// the loop.
 import { api } from '../api/client';
 import type { Params } from '../app/router';
+import { monitorState } from '../network/health';
 import { h } from '../ui/dom';
-import { errorBox, fillErrorBox, loading } from '../ui/feedback';
 import { formatCount } from '../ui/format';
 import { formatGmt } from '../support/gmt';
 import type { NocDashboard, NocEdge, NocEvent, NocEventDetail } from '../support/types';
+import { autoRefresh } from './auto-refresh';
 import { errorPage, page, statusBadge, table } from './common';
+import { loadCells, monitorStateCell, rowClass } from './network-health';
 import { severityBadge, ticketLink, ticketTable } from './tickets';
 
 export const nocRefreshMs = 10_000;
@@ -18,6 +22,19 @@ function edgeStatus(edge: NocEdge): HTMLElement {
   return h('span', { class: `badge badge-${kind}`, dataset: { status: edge.status } }, edge.status);
 }
 
+function drainCell(e: NocEdge): HTMLElement | string {
+  if (!e.draining) return 'no';
+  return h(
+    'span',
+    null,
+    h('span', { class: 'badge badge-pending' }, 'draining'),
+    ' ',
+    e.maintenance_reference
+      ? h('a', { href: `/maintenance/${encodeURIComponent(e.maintenance_reference)}` }, e.maintenance_reference)
+      : null,
+  );
+}
+
 function edgesTable(edges: NocEdge[]): HTMLElement {
   return h(
     'div',
@@ -25,16 +42,26 @@ function edgesTable(edges: NocEdge[]): HTMLElement {
     h(
       'table',
       { class: 'noc-edges' },
-      h('caption', null, 'Every edge: status, draining and last contact'),
+      h('caption', null, "Every edge: last contact, draining, and the monitor's view"),
       h(
         'thead',
         null,
         h(
           'tr',
           null,
-          ['Edge', 'Cache group', 'Address', 'Network', 'Status', 'Draining', 'Last seen (GMT)'].map((t) =>
-            h('th', { scope: 'col' }, t),
-          ),
+          [
+            'Edge',
+            'Cache group',
+            'Address',
+            'Network',
+            'Status',
+            'Draining',
+            'Last seen (GMT)',
+            'Monitor',
+            'Requests/s',
+            'Bandwidth',
+            'Error rate',
+          ].map((t) => h('th', { scope: 'col' }, t)),
         ),
       ),
       h(
@@ -43,32 +70,20 @@ function edgesTable(edges: NocEdge[]): HTMLElement {
         edges.map((e) =>
           h(
             'tr',
-            { dataset: { edge: e.edge_id } },
-            h('th', { scope: 'row', class: 'mono' }, e.edge_id),
+            { class: rowClass(e.monitor_health), dataset: { edge: e.edge_id } },
+            h(
+              'th',
+              { scope: 'row', class: 'mono' },
+              h('a', { href: `/edges/${encodeURIComponent(e.edge_id)}` }, e.edge_id),
+            ),
             h('td', null, e.cache_group ?? ''),
             h('td', { class: 'mono' }, e.address ?? ''),
             h('td', null, e.network ?? ''),
             h('td', null, edgeStatus(e)),
-            h(
-              'td',
-              null,
-              e.draining
-                ? h(
-                    'span',
-                    null,
-                    h('span', { class: 'badge badge-pending' }, 'draining'),
-                    ' ',
-                    e.maintenance_reference
-                      ? h(
-                          'a',
-                          { href: `/maintenance/${encodeURIComponent(e.maintenance_reference)}` },
-                          e.maintenance_reference,
-                        )
-                      : null,
-                  )
-                : 'no',
-            ),
+            h('td', null, drainCell(e)),
             h('td', null, formatGmt(e.last_seen)),
+            h('td', { dataset: { col: 'monitor' } }, monitorStateCell(e.monitor_health)),
+            ...loadCells(e.monitor_health, e.capacity),
           ),
         ),
       ),
@@ -131,6 +146,7 @@ function eventsTable(events: NocEvent[], caption: string): HTMLElement {
 
 function dashboardBody(data: NocDashboard): HTMLElement {
   const count = (status: string) => data.edges.filter((e) => e.status === status).length;
+  const monitored = (state: string) => data.edges.filter((e) => monitorState(e.monitor_health) === state).length;
   const bySeverity = data.open_tickets?.by_severity ?? {};
   return h(
     'div',
@@ -144,6 +160,9 @@ function dashboardBody(data: NocDashboard): HTMLElement {
           ['edges-stale', 'Edges stale', count('stale')],
           ['edges-down', 'Edges down', count('down')],
           ['edges-draining', 'Edges draining', data.edges.filter((e) => e.draining).length],
+          ['monitor-down', 'Monitor: down', monitored('down')],
+          ['monitor-overloaded', 'Monitor: overloaded', data.edges.filter((e) => e.monitor_health?.overloaded).length],
+          ['monitor-none', 'No monitor report', monitored('no report')],
           ['open-events', 'Open events', data.open_events.length],
           ...[1, 2, 3, 4].map((n) => [`tickets-s${n}`, `Open S${n} tickets`, Number(bySeverity[String(n)] ?? 0)]),
         ] as Array<[string, string, number]>
@@ -185,67 +204,28 @@ export async function nocView(): Promise<HTMLElement> {
   } catch (error) {
     return errorPage(error);
   }
-  const alert = errorBox(null);
-  const updated = h('p', { class: 'muted live-updated', 'aria-live': 'polite' }, 'Loading…');
-  const body = h('div', { class: 'noc-region' }, loading('the dashboard'));
-  let paused = false;
-  let timer = 0;
-  let last = '';
-  let inFlight = false;
-  let first = true;
-  const pauseButton: HTMLButtonElement = h(
-    'button',
-    {
-      type: 'button',
-      'aria-pressed': 'false',
-      onClick: () => {
-        paused = !paused;
-        pauseButton.setAttribute('aria-pressed', String(paused));
-        pauseButton.textContent = paused ? 'Resume updates' : 'Pause updates';
-        if (paused) {
-          window.clearTimeout(timer);
-          updated.textContent = `${last} Updates paused.`;
-        } else {
-          void tick();
-        }
-      },
-    },
-    'Pause updates',
-  );
-  // One read, then the next after the interval, for as long as the view is in the document.
-  const tick = async () => {
-    window.clearTimeout(timer);
-    if (inFlight || (!first && !view.isConnected)) return;
-    inFlight = true;
-    try {
-      const data = first ? initial : (await api.get<NocDashboard>('/api/v1/noc/dashboard')).data;
-      first = false;
-      fillErrorBox(alert, null);
-      body.replaceChildren(dashboardBody(data));
-      last = `Updated at ${formatGmt(data.generated_at)}.`;
-    } catch (error) {
-      fillErrorBox(alert, error);
-      last = 'The last update failed.';
-    } finally {
-      inFlight = false;
-    }
-    if (paused) {
-      updated.textContent = `${last} Updates paused.`;
-    } else if (view.isConnected || !viewShown) {
-      updated.textContent = `${last} Next update in ${nocRefreshMs / 1000} s.`;
-      timer = window.setTimeout(() => void tick(), nocRefreshMs);
-    }
-  };
-  let viewShown = false;
+  const region = autoRefresh({
+    intervalMs: nocRefreshMs,
+    what: 'the dashboard',
+    initial,
+    load: async () => (await api.get<NocDashboard>('/api/v1/noc/dashboard')).data,
+    render: dashboardBody,
+    generatedAt: (data) => data.generated_at,
+  });
   const view = page(
     'NOC dashboard',
-    h('p', null, 'Edges, open monitoring events and open tickets, read again every 10 seconds. Times are GMT.'),
-    h('div', { class: 'toolbar live-toolbar' }, updated, pauseButton),
-    alert,
-    body,
+    h(
+      'p',
+      null,
+      'Edges, open monitoring events and open tickets, read again every 10 seconds. Times are GMT. ',
+      '"Status" is the control plane\'s view (when the edge last polled the portal); "Monitor" is the health ',
+      "monitor's (its checks of the edge and the load it measured).",
+    ),
+    region.toolbar,
+    region.alert,
+    region.body,
   );
-  await tick();
-  viewShown = true;
+  region.start(view);
   return view;
 }
 
