@@ -157,26 +157,6 @@ void parse_properties(Checker& c, const json& j, EdgeConfig& cfg) {
   }
 }
 
-// A DNS host name (lower case already): dot-separated labels of 1-63 letters, digits and '-',
-// no label starting or ending with '-', at most 253 characters, no trailing dot.
-bool valid_host_name(std::string_view name) {
-  if (name.empty() || name.size() > 253) return false;
-  std::size_t start = 0;
-  while (start <= name.size()) {
-    std::size_t dot = name.find('.', start);
-    if (dot == std::string_view::npos) dot = name.size();
-    const std::string_view label = name.substr(start, dot - start);
-    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') {
-      return false;
-    }
-    for (char ch : label) {
-      if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-')) return false;
-    }
-    start = dot + 1;
-  }
-  return true;
-}
-
 // Like Checker::read_range, but a fraction or a value beyond int64 is refused instead of being
 // truncated: capacities and hop counts are whole numbers.
 void read_integer(Checker& c, const json& obj, const std::string& base, const char* key,
@@ -298,6 +278,24 @@ bool split_host_port(std::string_view text, std::string& host, std::uint16_t& po
 
 // Same rule as the portal's edge ids (LogStore::valid_edge_id). Parent ids are edge ids: they
 // appear in Via and in metrics.
+bool valid_host_name(std::string_view name) {
+  if (name.empty() || name.size() > 253) return false;
+  std::size_t start = 0;
+  while (start <= name.size()) {
+    std::size_t dot = name.find('.', start);
+    if (dot == std::string_view::npos) dot = name.size();
+    const std::string_view label = name.substr(start, dot - start);
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') {
+      return false;
+    }
+    for (char ch : label) {
+      if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-')) return false;
+    }
+    start = dot + 1;
+  }
+  return true;
+}
+
 bool valid_edge_id(std::string_view id) {
   auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
   if (id.empty() || id.size() > 64 || !alnum(id.front())) return false;

@@ -118,6 +118,10 @@ Result<EdgeConfig> load_edge_config(const std::string& path);
 // Splits "host:port" (or "[v6]:port"); false if malformed.
 bool split_host_port(std::string_view text, std::string& host, std::uint16_t& port);
 
+// A DNS host name, lower case already: dot-separated labels of 1-63 letters, digits and '-', no
+// label starting or ending with '-', at most 253 characters, no trailing dot.
+bool valid_host_name(std::string_view name);
+
 // An edge id as the portal allows it (and as parents are named): 1-64 of a-z, 0-9, '.', '_', '-',
 // starting with a letter or digit.
 bool valid_edge_id(std::string_view id);

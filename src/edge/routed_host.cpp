@@ -1,42 +1,11 @@
 // Recognising "<edge_id>.<alias>.<routing_domain>" without allocating.
 #include "edge/routed_host.hpp"
 
+#include "edge/edge_config.hpp"
+#include "http/headers.hpp"
+#include "http/text.hpp"
+
 namespace candela::edge {
-
-namespace {
-
-char lower(char c) noexcept {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-}
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
-
-// Dot-separated labels of 1-63 letters, digits and '-', not starting or ending with '-'.
-bool valid_host_name(std::string_view name) noexcept {
-  if (name.empty() || name.size() > 253) return false;
-  std::size_t start = 0;
-  while (start <= name.size()) {
-    std::size_t dot = name.find('.', start);
-    if (dot == std::string_view::npos) dot = name.size();
-    const std::string_view label = name.substr(start, dot - start);
-    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') {
-      return false;
-    }
-    for (char c : label) {
-      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
-    }
-    start = dot + 1;
-  }
-  return true;
-}
-
-}  // namespace
 
 std::string_view routed_alias(std::string_view host, std::string_view edge_id,
                               std::string_view routing_domain) noexcept {
@@ -51,7 +20,7 @@ std::string_view routed_alias(std::string_view host, std::string_view edge_id,
   if (host.size() < edge_id.size() + routing_domain.size() + 3) return {};
   const std::string_view suffix = host.substr(host.size() - routing_domain.size());
   const std::string_view prefix = host.substr(0, edge_id.size());
-  if (!iequals(suffix, routing_domain) || !iequals(prefix, edge_id)) return {};
+  if (!http::iequals(suffix, routing_domain) || !http::iequals(prefix, edge_id)) return {};
   if (host[edge_id.size()] != '.' || host[host.size() - routing_domain.size() - 1] != '.') {
     return {};
   }
@@ -65,7 +34,7 @@ Result<std::string> normalize_routing_domain(std::string_view text) {
   std::string domain;
   domain.reserve(text.size());
   for (char c : text)
-    domain += lower(c);
+    domain += http::ascii_lower(c);
   if (!domain.empty() && domain.back() == '.') domain.pop_back();
   if (!valid_host_name(domain)) {
     return Error{"routing domain \"" + std::string(text) +

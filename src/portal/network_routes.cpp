@@ -13,24 +13,13 @@
 #include "http/text.hpp"
 #include "portal/feed_json.hpp"
 #include "portal/json_body.hpp"
+#include "portal/node_auth.hpp"
 #include "portal/routes.hpp"
 
 namespace candela::portal {
 namespace {
 
 constexpr const char* kChallenge = "Bearer realm=\"candela\"";
-
-// The token of "Authorization: Bearer <token>", or nullopt when the request carries another
-// scheme or none.
-std::optional<std::string> bearer_token(const Request& request) {
-  const auto field = request.header("Authorization");
-  if (!field) return std::nullopt;
-  const std::string_view value = http::trim_ows(*field);
-  const bool bearer = value.size() >= 6 && http::iequals(value.substr(0, 6), "bearer") &&
-                      (value.size() == 6 || value[6] == ' ');
-  if (!bearer) return std::nullopt;
-  return std::string(http::trim_ows(value.substr(6)));
-}
 
 // The monitor a Bearer token belongs to (stamping its last use), or the problem to answer.
 ApiResult<control::NocMonitor> authenticate_monitor(ApiContext& context, const std::string& token) {

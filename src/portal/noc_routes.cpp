@@ -14,6 +14,7 @@
 #include "portal/feed_json.hpp"
 #include "portal/json_body.hpp"
 #include "portal/noc_json.hpp"
+#include "portal/node_auth.hpp"
 #include "portal/pagination.hpp"
 #include "portal/routes.hpp"
 
@@ -26,14 +27,9 @@ constexpr const char* kMonitorChallenge = "Bearer realm=\"candela-noc\"";
 // or API key of a user (whose role the domain checks).
 ApiResult<control::AlarmSource> alarm_source(ApiContext& context, const Request& request) {
   control::AlarmSource source;
-  const auto field = request.header("Authorization");
-  const std::string_view value = field ? http::trim_ows(*field) : std::string_view();
-  const bool bearer = value.size() >= 6 && http::iequals(value.substr(0, 6), "bearer") &&
-                      (value.size() == 6 || value[6] == ' ');
-  if (bearer) {
-    const std::string token(http::trim_ows(value.substr(6)));
+  if (const auto token = bearer_token(request)) {
     auto monitor = context.db.with_transaction([&](soci::session& session) {
-      return control::NocMonitors(session, context.clock, context.random).authenticate(token);
+      return control::NocMonitors(session, context.clock, context.random).authenticate(*token);
     });
     if (!monitor.ok()) {
       if (monitor.error_kind() == ErrorKind::kUnauthorized) {

@@ -12,19 +12,26 @@ constexpr const char* kChallenge = "Bearer realm=\"candela-feed\"";
 
 }  // namespace
 
+std::optional<std::string> bearer_token(const Request& request) {
+  const auto field = request.header("Authorization");
+  if (!field) return std::nullopt;
+  const std::string_view value = http::trim_ows(*field);
+  const bool bearer = value.size() >= 6 && http::iequals(value.substr(0, 6), "bearer") &&
+                      (value.size() == 6 || value[6] == ' ');
+  if (!bearer) return std::nullopt;
+  return std::string(http::trim_ows(value.substr(6)));
+}
+
 ApiResult<control::Edge> authenticate_edge(ApiContext& context, const Request& request) {
-  auto field = request.header("Authorization");
-  if (!field) {
+  if (!request.header("Authorization")) {
     return unauthorized("send the edge's node token as Authorization: Bearer <token>", kChallenge);
   }
-  std::string_view value = http::trim_ows(*field);
-  constexpr std::string_view kScheme = "bearer ";
-  if (value.size() <= kScheme.size() || !http::iequals(value.substr(0, kScheme.size()), kScheme)) {
+  const auto token = bearer_token(request);
+  if (!token || token->empty()) {
     return unauthorized("the feed accepts only Authorization: Bearer <node token>", kChallenge);
   }
-  const std::string token(http::trim_ows(value.substr(kScheme.size())));
   auto edge = context.db.with_session([&](soci::session& session) {
-    return control::EdgeRegistry(session, context.clock, context.random).authenticate(token);
+    return control::EdgeRegistry(session, context.clock, context.random).authenticate(*token);
   });
   if (!edge.ok()) {
     if (edge.error_kind() == ErrorKind::kUnauthorized) {

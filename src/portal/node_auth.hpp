@@ -2,10 +2,18 @@
 // session or API key; the feed endpoints accept nothing else.
 #pragma once
 
+#include <optional>
+#include <string>
+
 #include "control/edge_registry.hpp"
 #include "portal/api_context.hpp"
 
 namespace candela::portal {
+
+// The token of "Authorization: Bearer <token>" (the scheme case-insensitive, spaces around the
+// token trimmed), or nullopt when the request carries another scheme or none. Edges and monitors
+// both authenticate this way.
+std::optional<std::string> bearer_token(const Request& request);
 
 // The edge whose token the request carries, or a 401 problem (WWW-Authenticate: Bearer).
 ApiResult<control::Edge> authenticate_edge(ApiContext& context, const Request& request);

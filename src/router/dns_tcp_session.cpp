@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "router/accept_loop.hpp"
 #include "router/serving_thread.hpp"
 
 namespace candela::router {
@@ -103,11 +104,7 @@ class DnsTcpSession : public std::enable_shared_from_this<DnsTcpSession> {
 }  // namespace
 
 void start_dns_tcp_accept(ServingThread& thread, tcp::acceptor& acceptor) {
-  acceptor.async_accept([&thread, &acceptor](boost::system::error_code ec, tcp::socket socket) {
-    if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
-    if (!ec) std::make_shared<DnsTcpSession>(thread, std::move(socket))->start();
-    start_dns_tcp_accept(thread, acceptor);
-  });
+  accept_sessions<DnsTcpSession>(thread, acceptor);
 }
 
 }  // namespace candela::router

@@ -12,6 +12,7 @@
 #include "common/http_date.hpp"
 #include "http/parser.hpp"
 #include "http/serialize.hpp"
+#include "router/accept_loop.hpp"
 #include "router/http_answer.hpp"
 #include "router/serving_thread.hpp"
 
@@ -180,11 +181,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 }  // namespace
 
 void start_http_accept(ServingThread& thread, tcp::acceptor& acceptor) {
-  acceptor.async_accept([&thread, &acceptor](boost::system::error_code ec, tcp::socket socket) {
-    if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
-    if (!ec) std::make_shared<HttpSession>(thread, std::move(socket))->start();
-    start_http_accept(thread, acceptor);
-  });
+  accept_sessions<HttpSession>(thread, acceptor);
 }
 
 }  // namespace candela::router
