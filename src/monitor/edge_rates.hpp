@@ -33,6 +33,8 @@ std::optional<EdgeRates> compute_rates(const CounterReading& before, const Count
 struct Capacity {
   std::uint64_t requests_per_second = 0;  // 0: not declared
   std::uint64_t bytes_per_second = 0;
+
+  bool operator==(const Capacity&) const = default;
 };
 
 // Overloaded when a declared capacity is exceeded; it stays overloaded until both rates are back

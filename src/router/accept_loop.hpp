@@ -8,7 +8,7 @@
 
 namespace candela::router {
 
-class ServingThread;
+struct ServingThread;
 
 template <typename Session>
 void accept_sessions(ServingThread& thread, boost::asio::ip::tcp::acceptor& acceptor) {
