@@ -267,8 +267,9 @@ int EdgeServer::run() {
     s.workers.back()->start_sweeping();
   }
   s.runtime->on_drained = [&s](Worker& w) {
-    // The last connection of this loop closed: its loop may end.
-    w.io().stop();
+    // The last connection of this loop closed: its loop may end, except the loop of the admin
+    // listener, which keeps answering /healthz "draining" until every loop has drained.
+    if (w.index() != 0 || !s.admin) w.io().stop();
     if (s.drained.fetch_add(1) + 1 == s.workers.size())
       asio::post(s.control, [&s] { s.control.stop(); });
   };

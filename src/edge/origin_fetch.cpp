@@ -277,7 +277,10 @@ class OriginFetch : public std::enable_shared_from_this<OriginFetch> {
   // candela_edge_property_origin_fetches_total: once per fetch, whatever its retries; after the
   // head the origin did its part, so a body cut short later is not counted as failed here.
   void count_fetch(bool ok) {
-    const std::string_view id = request_.property_id.empty() ? "-" : request_.property_id;
+    // Both arms string_view: with "-" and a std::string the result would be a temporary string.
+    const std::string_view id = request_.property_id.empty()
+                                    ? std::string_view("-")
+                                    : std::string_view(request_.property_id);
     worker_.runtime().metrics().property(id).origin_fetches[ok ? 0 : 1]->inc();
   }
 
