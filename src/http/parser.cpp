@@ -456,6 +456,10 @@ ParseResult parse_request_head(std::string_view buffer, const ParseLimits& limit
       break;
     } else if (buffer[pos + 1] == '\n') {
       pos += 2;
+    } else if (pos + 1 > limits.max_header_bytes) {
+      // What a prefix ending at this CR was told (the CR counts towards the limit): the verdict
+      // must not depend on how the bytes were split into reads.
+      return fail(ParseError::kHeadersTooLarge, "header section too large");
     } else {
       return bad("bare CR");
     }

@@ -181,6 +181,23 @@ TEST(RequestParser, SkipsEmptyLinesBeforeTheRequestLine) {
   EXPECT_EQ(parse("\r\n\r", p).status, ParseStatus::kIncomplete);
 }
 
+// Found by fuzzing: empty lines filling the head limit, then a bare CR. A reader that has seen the
+// CR only (the next byte not yet arrived) must hear the same verdict as one that saw both.
+TEST(RequestParser, EmptyLinesUpToTheLimitThenABareCrIsTooLargeHoweverTheBytesArrive) {
+  ParseLimits limits;
+  limits.max_header_bytes = 56;
+  const string in = string(56, '\n') + "\r~PTIONS\n";
+  RequestHead whole;
+  const ParseResult all = parse_request_head(in, limits, whole);
+  EXPECT_EQ(all.error, ParseError::kHeadersTooLarge);
+  RequestHead part;
+  const ParseResult prefix = parse_request_head(std::string_view(in).substr(0, 57), limits, part);
+  EXPECT_EQ(prefix.error, ParseError::kHeadersTooLarge);
+  // Within the limit a bare CR is still a bad request.
+  limits.max_header_bytes = 64;
+  EXPECT_EQ(parse_request_head(in, limits, whole).error, ParseError::kBadRequest);
+}
+
 TEST(RequestParser, RejectsMalformedRequestLines) {
   const auto B = ParseError::kBadRequest;
   expect_errors({
