@@ -441,8 +441,29 @@ std::string_view describe(ParseError e) noexcept {
   return "Unknown parse error";
 }
 
+namespace {
+ParseResult parse_request_head_once(std::string_view buffer, const ParseLimits& limits,
+                                    RequestHead& out);
+}  // namespace
+
 ParseResult parse_request_head(std::string_view buffer, const ParseLimits& limits,
                                RequestHead& out) {
+  ParseResult result = parse_request_head_once(buffer, limits, out);
+  // A head over the limit gets the verdict of its first limit + 1 bytes, whatever follows: a
+  // reader that has received only those bytes must be told the same (found by fuzzing: a bad
+  // byte past the limit was a 400 in one read and a 431 in two). Only error paths pay for this.
+  const std::size_t window = limits.max_header_bytes + 1;
+  if (result.status == ParseStatus::kError && buffer.size() > window) {
+    ParseResult first = parse_request_head_once(buffer.substr(0, window), limits, out);
+    if (first.status == ParseStatus::kError) return first;
+  }
+  return result;
+}
+
+namespace {
+
+ParseResult parse_request_head_once(std::string_view buffer, const ParseLimits& limits,
+                                    RequestHead& out) {
   out.clear();
   const std::size_t n = buffer.size();
 
@@ -544,6 +565,8 @@ ParseResult parse_request_head(std::string_view buffer, const ParseLimits& limit
   out.expect_continue = s.expect_continue && out.version_minor == 1;
   return {ParseStatus::kComplete, ParseError::kNone, {}};
 }
+
+}  // namespace
 
 ParseResult parse_response_head(std::string_view buffer, std::string_view request_method,
                                 const ParseLimits& limits, ResponseHead& out) {
